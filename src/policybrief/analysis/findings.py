@@ -1,0 +1,125 @@
+"""Findings tables: each item of a limitations, drivers or key-judgments list with the essay's own evidence.
+
+Evidence for an item is chosen from the body's prose sentences: term overlap with the item (IDF-weighted),
+plus the section whose title names the item's subject, plus sentences that say they state such a finding
+("Another limitation is..."). The second evidence sentence must cover terms of the item the first did not.
+Where an essay has no limitations list but a section on limitations or risks in prose, its rows are the
+sentences there that state one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policybrief.analysis import Analysis
+from policybrief.lang.roles import _ROLE_PATTERNS
+from policybrief.lang.words import content_terms
+from policybrief.model import BulletList, Sentence
+
+KINDS = ("limitations", "drivers", "key_judgments")
+_STATES = {
+    "limitations": re.compile(r"\b(limitation|constraint|limit|risk|tension|friction|challenge|concern|problem)s?\b", re.I),
+    "drivers": re.compile(r"\b(motivat\w*|incentive|driver|reason|interest|benefit|seek|desire)s?\b", re.I),
+    "key_judgments": re.compile(r"\b(likely|will|remain|judge|assess)\b", re.I),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    item: Sentence
+    evidence: tuple[Sentence, ...]
+    section: str
+
+
+def _idf(analysis: Analysis) -> dict[str, float]:
+    m = analysis.matrix
+    return {t: float(m.idf[j]) for t, j in m.vocab.items()}
+
+
+def _titles(analysis: Analysis) -> dict[str, set[str]]:
+    return {s.id: set(content_terms(s.title)) for s in analysis.doc.walk()}
+
+
+def evidence_for(analysis: Analysis, item_text: str, kind: str, home: str, limit: int = 2) -> list[int]:
+    """Indexes of the best one or two prose sentences that discuss an item."""
+    idf = _idf(analysis)
+    titles = _titles(analysis)
+    want = set(content_terms(item_text))
+    if not want:
+        return []
+    total = sum(idf.get(t, 1.0) for t in want)
+    scored: list[tuple[float, int]] = []
+    for k, info in enumerate(analysis.sentences):
+        if info.kind != "paragraph" or k in analysis.duplicates:
+            continue
+        have = set(analysis.matrix.terms[k])
+        overlap = sum(idf.get(t, 1.0) for t in want & have) / total
+        if overlap == 0:
+            continue
+        title_hit = len(want & titles.get(info.section, set())) / len(want)
+        score = overlap + 0.5 * title_hit
+        if _STATES[kind].search(info.sentence.text):
+            score += 0.25
+        if info.section == home:
+            score += 0.1
+        scored.append((score, k))
+    scored.sort(key=lambda p: (-p[0], p[1]))
+    if not scored:
+        return []
+    first = scored[0][1]
+    picked = [first]
+    if limit > 1:
+        covered = set(analysis.matrix.terms[first]) & want
+        rest = want - covered
+        if rest:
+            best, best_gain = None, 0.0
+            for score, k in scored[1:40]:
+                if analysis.sentences[k].section != analysis.sentences[first].section:
+                    continue
+                gain = sum(idf.get(t, 1.0) for t in rest & set(analysis.matrix.terms[k])) / total
+                if gain > best_gain + 1e-9:
+                    best, best_gain = k, gain
+            if best is not None and best_gain >= 0.15:
+                picked.append(best)
+    return picked
+
+
+def tables(analysis: Analysis) -> dict[str, list[Row]]:
+    """Rows for every kind: from the essay's lists of that role, else (limitations) from a prose section."""
+    out: dict[str, list[Row]] = {k: [] for k in KINDS}
+    for sec, bl in analysis.doc.lists():
+        if bl.role not in out:
+            continue
+        for item in _items(bl):
+            ev = evidence_for(analysis, item.text, bl.role, sec.id)
+            sents = tuple(analysis.sentences[k].sentence for k in sorted(ev))
+            where = analysis.sentences[ev[0]].section if ev else sec.id
+            out[bl.role].append(Row(item, sents, where))
+    if not out["limitations"]:
+        out["limitations"] = _prose_limitations(analysis)
+    return out
+
+
+def _items(bl: BulletList) -> list[Sentence]:
+    items = []
+    for it in bl.items:
+        text = it.text
+        items.append(Sentence(text, it.ref))
+    return items
+
+
+def _prose_limitations(analysis: Analysis) -> list[Row]:
+    pattern = _ROLE_PATTERNS["limitations"]
+    rows = []
+    for sec in analysis.doc.walk():
+        if not pattern.search(sec.title):
+            continue
+        for k, info in enumerate(analysis.sentences):
+            if info.section != sec.id or info.kind != "paragraph" or info.fragment:
+                continue
+            if pattern.search(info.sentence.text) and k not in analysis.duplicates:
+                nxt = analysis.sentences[k + 1] if k + 1 < len(analysis.sentences) else None
+                ev = (nxt.sentence,) if nxt and nxt.section == sec.id and nxt.kind == "paragraph" else ()
+                rows.append(Row(info.sentence, ev, sec.id))
+    return rows

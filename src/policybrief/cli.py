@@ -1,0 +1,233 @@
+"""The command line: parse options, call `pipeline`, print. A `BriefError` becomes one line and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from policybrief import __version__
+from policybrief.errors import BriefError
+
+app = typer.Typer(
+    help="Turn one long analytical essay into tailored policy briefs (Word, PDF, email), one per audience.\n\n"
+    "Example: policybrief build seeds/china-russia-partnership.txt --all",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+audiences_app = typer.Typer(help="List, show and validate audience profiles.", no_args_is_help=True)
+templates_app = typer.Typer(help="Copy the default templates to customise them.", no_args_is_help=True)
+app.add_typer(audiences_app, name="audiences")
+app.add_typer(templates_app, name="templates")
+
+FROM_OPT = typer.Option(None, "--from", help="Input format: text, markdown or docx (default: from the suffix).")
+TEMPLATES_OPT = typer.Option(
+    None, "--templates", help="Templates folder (default: ./templates if present, else the packaged defaults)."
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"policybrief {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """policybrief: one essay in, one brief per audience out."""
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def inspect(
+    essay: Path = typer.Argument(..., help="The essay: .txt, .md or .docx."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (sections, lists...)."),
+    fmt: str | None = FROM_OPT,
+) -> None:
+    """Show how an essay was read: outline, lists and their roles, clean-ups, repeated sentences.
+
+    Example: policybrief inspect seeds/china-russia-partnership.txt --json
+    """
+    from policybrief import pipeline
+    from policybrief.report import inspect_text
+
+    data = pipeline.inspect(essay, fmt)
+    if as_json:
+        _print_json({k: data[k] for k in ("sections", "lists", "title", "words", "cleanups", "duplicates")})
+    else:
+        print(inspect_text(data))
+
+
+@app.command()
+def summarize(
+    essay: Path = typer.Argument(..., help="The essay."),
+    words: int | None = typer.Option(None, "--words", min=1, help="Summary length in words."),
+    sentences: int | None = typer.Option(None, "--sentences", min=1, help="Summary length in sentences."),
+    audience: str | None = typer.Option(None, "--audience", help="Weight the summary to this profile's focus."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary and findings tables as JSON."),
+    templates: Path | None = TEMPLATES_OPT,
+    fmt: str | None = FROM_OPT,
+) -> None:
+    """Print an extractive executive summary (real sentences of the essay) as one paragraph.
+
+    Example: policybrief summarize seeds/china-russia-partnership.txt --words 120 --audience defense-planners
+    """
+    from policybrief import pipeline
+
+    if words is not None and sentences is not None:
+        raise BriefError("give --words or --sentences, not both")
+    data = pipeline.summarize(essay, words=words, sentences=sentences, audience=audience, templates=templates, fmt=fmt)
+    if as_json:
+        _print_json(data)
+    else:
+        print(" ".join(s["text"] for s in data["summary"]))
+
+
+@app.command()
+def plan(
+    essay: Path = typer.Argument(..., help="The essay."),
+    audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable; default: all)."),
+    templates: Path | None = TEMPLATES_OPT,
+    fmt: str | None = FROM_OPT,
+) -> None:
+    """Show which sections each audience gets, in what order, with word counts before and after condensing.
+
+    Example: policybrief plan seeds/china-russia-partnership.txt -a principals -a economic-energy
+    """
+    from policybrief import pipeline
+
+    print(pipeline.plan_text(essay, audience or None, templates, fmt))
+
+
+@app.command()
+def build(
+    essays: list[Path] = typer.Argument(..., help="One or more essays."),
+    audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable)."),
+    all_audiences: bool = typer.Option(False, "--all", help="Every audience profile (the default)."),
+    fmt: str = typer.Option("docx,pdf", "--format", "-f", help="Comma-separated formats: docx, pdf, md."),
+    out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder (one subfolder per essay)."),
+    templates: Path | None = TEMPLATES_OPT,
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: cores)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
+    input_format: str | None = FROM_OPT,
+) -> None:
+    """Build briefs for every essay x audience x format. Existing briefs are replaced atomically.
+
+    Example: policybrief build seeds/china-russia-partnership.txt --all --format docx,pdf --out briefs
+    """
+    from policybrief import pipeline
+
+    formats = [f.strip() for f in fmt.split(",") if f.strip()]
+    results = pipeline.build_many(
+        essays, audience or None, formats, out, templates, jobs=jobs, input_format=input_format, progress=not as_json
+    )
+    if as_json:
+        _print_json([r.as_dict() for r in results])
+    else:
+        print(pipeline.results_table(results))
+    if any(r.error for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def email(
+    essay: Path = typer.Argument(..., help="The essay."),
+    audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable)."),
+    all_audiences: bool = typer.Option(False, "--all", help="Every audience profile (the default)."),
+    to: list[str] = typer.Option([], "--to", help="Recipient (repeatable); overrides the profile's delivery.to."),
+    send: bool = typer.Option(False, "--send", help="Send over SMTP (settings from options or PB_SMTP_* env)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Write the .eml drafts and say what would be sent."),
+    out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder (as for build)."),
+    templates: Path | None = TEMPLATES_OPT,
+    smtp_host: str | None = typer.Option(None, "--smtp-host", envvar="PB_SMTP_HOST", help="SMTP server."),
+    smtp_port: int | None = typer.Option(None, "--smtp-port", envvar="PB_SMTP_PORT", help="SMTP port."),
+    smtp_user: str | None = typer.Option(None, "--smtp-user", envvar="PB_SMTP_USER", help="SMTP user name."),
+    security: str = typer.Option("starttls", "--security", envvar="PB_SMTP_SECURITY", help="starttls, tls or none."),
+    max_mb: float = typer.Option(10.0, "--max-mb", help="Attachment size budget per message, in MB."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (instead of warn) when over the size budget."),
+) -> None:
+    """Write one .eml per audience (summary in the body, briefs attached) and optionally send it.
+
+    The SMTP password comes only from PB_SMTP_PASSWORD or a prompt.
+    Example: policybrief email seeds/china-russia-partnership.txt -a principals --to chief@example.org --dry-run
+    """
+    from policybrief import pipeline
+
+    report = pipeline.email(
+        essay, audience or None, list(to), out, templates, send=send and not dry_run,
+        smtp={"host": smtp_host, "port": smtp_port, "user": smtp_user, "security": security},
+        max_bytes=int(max_mb * 1024 * 1024), strict=strict,
+    )
+    print(report.text)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@audiences_app.command("list")
+def audiences_list(templates: Path | None = TEMPLATES_OPT) -> None:
+    """List the audience profiles: id, title, budget, where defined.
+
+    Example: policybrief audiences list
+    """
+    from policybrief.profiles import load_profiles
+
+    print(load_profiles(templates).table())
+
+
+@audiences_app.command("show")
+def audiences_show(profile_id: str = typer.Argument(..., metavar="ID"), templates: Path | None = TEMPLATES_OPT) -> None:
+    """Print one profile as merged after inheritance (`extends`).
+
+    Example: policybrief audiences show principals
+    """
+    from policybrief.profiles import load_profiles
+
+    print(load_profiles(templates).show(profile_id))
+
+
+@audiences_app.command("validate")
+def audiences_validate(
+    paths: list[Path] = typer.Argument(None, help="Profile files or folders (default: the templates in use)."),
+    essay: Path | None = typer.Option(None, "--essay", help="Also check section ids against this essay."),
+    templates: Path | None = TEMPLATES_OPT,
+) -> None:
+    """Check profiles: YAML, keys, types, inheritance and (with --essay) section ids.
+
+    Example: policybrief audiences validate templates/audiences --essay seeds/china-russia-partnership.txt
+    """
+    from policybrief import pipeline
+
+    print(pipeline.validate_profiles(paths or [], essay, templates))
+
+
+@templates_app.command("init")
+def templates_init(
+    folder: Path = typer.Argument(..., help="Where to copy the templates (must not already hold them)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite files that already exist."),
+) -> None:
+    """Copy the default templates (profiles, .docx reference, PDF style, email) for customising.
+
+    Example: policybrief templates init my-templates && policybrief build essay.txt --templates my-templates
+    """
+    from policybrief import pipeline
+
+    print(pipeline.templates_init(folder, force))
+
+
+def main() -> None:
+    try:
+        app()
+    except BriefError as exc:
+        sys.stderr.write(f"policybrief: error: {exc}\n")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("policybrief: interrupted\n")
+        sys.exit(130)

@@ -1,0 +1,74 @@
+"""The plain-text reader: decoding, front matter or sidecar metadata, then `text.parse_text`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from policybrief import yamlio
+from policybrief.errors import BriefError, InputError
+from policybrief.model import Document
+from policybrief.readers import decode_text
+from policybrief.readers.assemble import assemble
+from policybrief.readers.raw import RawDocument
+from policybrief.readers.text import parse_text
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+METADATA_KEYS = ("title", "subtitle", "organisation", "organization", "date", "author", "classification", "keywords")
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict[str, str], int]:
+    """YAML front matter between `---` lines: its fields and where the body starts."""
+    m = FRONT_MATTER.match(text)
+    if not m:
+        return {}, 0
+    try:
+        data = yamlio.load(m.group(1))
+    except BriefError as exc:
+        raise InputError(f"front matter is not valid YAML ({exc.message})", where) from None
+    if not isinstance(data, dict):
+        return {}, 0
+    return _as_metadata(data), m.end()
+
+
+def sidecar_metadata(path: Path) -> dict[str, str]:
+    """Metadata from `ESSAY.yaml` (or `.yml`) beside the essay, if present."""
+    for suffix in (".yaml", ".yml"):
+        side = path.with_suffix(suffix)
+        if side.is_file() and side != path:
+            try:
+                data = yamlio.load(side.read_text(encoding="utf-8"))
+            except (BriefError, UnicodeDecodeError) as exc:
+                raise InputError(f"metadata file is not valid YAML ({exc})", str(side)) from None
+            return _as_metadata(data) if isinstance(data, dict) else {}
+    return {}
+
+
+def _as_metadata(data: dict) -> dict[str, str]:
+    out = {}
+    for k, v in data.items():
+        if v is None:
+            continue
+        key = "organisation" if k == "organization" else str(k)
+        out[key] = ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    return out
+
+
+def title_from_path(path: Path) -> str:
+    return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or "Essay"
+
+
+def read(path: Path, data: bytes) -> Document:
+    text, notes = decode_text(data, str(path))
+    meta = sidecar_metadata(path)
+    front, body_start = split_front_matter(text, str(path))
+    meta.update(front)
+    # Blank out the front matter so offsets still point into the file as read.
+    body = " " * body_start + text[body_start:] if body_start else text
+    raw = parse_text(body)
+    raw.source = text
+    if not any(True for _ in raw.elements):
+        raise InputError("no text found in the essay", str(path))
+    return assemble(
+        RawDocument(raw.elements, text, meta.get("title") or title_from_path(path), meta, notes), str(path), "text"
+    )
