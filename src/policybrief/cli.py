@@ -112,7 +112,7 @@ def build(
     essays: list[Path] = typer.Argument(..., help="One or more essays."),
     audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable)."),
     all_audiences: bool = typer.Option(False, "--all", help="Every audience profile (the default)."),
-    fmt: str = typer.Option("docx,pdf", "--format", "-f", help="Comma-separated formats: docx, pdf, md."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="Comma-separated formats: docx, pdf, md (default: the profile's)."),
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder (one subfolder per essay)."),
     templates: Path | None = TEMPLATES_OPT,
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: cores)."),
@@ -125,7 +125,7 @@ def build(
     """
     from policybrief import pipeline
 
-    formats = [f.strip() for f in fmt.split(",") if f.strip()]
+    formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
     results = pipeline.build_many(
         essays, audience or None, formats, out, templates, jobs=jobs, input_format=input_format, progress=not as_json
     )

@@ -304,6 +304,7 @@ class Brief:
     """Write a table of contents."""
     appendix: bool = False
     """Append a map from each extracted sentence to its place in the essay."""
+    summary_title: str = "Executive summary"
 
     @property
     def body_words(self) -> int:

@@ -5,6 +5,10 @@ STAGES names the order; each function below runs a prefix of it. The CLI calls o
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +76,227 @@ def summarize(
     ]
     t = tables(a)
     return {"summary": summary, "tables": {kind: [_row(r) for r in rows] for kind, rows in t.items()}}
+
+
+def _profiles_for(templates: str | Path | None, audiences: list[str] | None, doc: Document | None = None):  # noqa: ANN202
+    from policybrief.profiles import load_profiles
+
+    ps = load_profiles(templates)
+    ids = audiences or ps.ids
+    return [ps.get(pid, doc) for pid in ids]
+
+
+def plan_text(path: str | Path, audiences: list[str] | None, templates: str | Path | None, fmt: str | None) -> str:
+    """The `plan` table: per audience, its sections in order with words before and after condensing."""
+    from policybrief.analysis import analyse
+    from policybrief.compose import plan
+
+    doc = read(path, fmt)
+    a = analyse(doc)
+    out = []
+    for profile in _profiles_for(templates, audiences, doc):
+        rows = plan(doc, a, profile)
+        budget = profile.budget.max_words
+        after = sum(r.words_after for r in rows)
+        out.append(f"{profile.id}: {profile.title}  (body {after} of {budget or 'unlimited'} words)")
+        out.append(f"   {'#':>2}  {'section':<60} {'before':>6} {'after':>6}")
+        for i, r in enumerate(rows, 1):
+            title = r.title if len(r.title) <= 60 else r.title[:57] + "..."
+            out.append(f"   {i:>2}  {title:<60} {r.words_before:>6} {r.words_after:>6}")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+# ------------------------------------------------------------------------------------------------ build
+
+FORMAT_NAMES = ("docx", "pdf", "md")
+_SAFE_NAME = re.compile(r"^[\w.@+-][\w .@+()-]*$")
+
+
+@dataclass
+class Result:
+    """One brief file written (or failed)."""
+
+    essay: str
+    audience: str
+    format: str
+    path: str = ""
+    pages: int | None = None
+    words: int = 0
+    size: int = 0
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def load_style(templates: str | Path | None, name: str) -> dict[str, Any]:
+    from policybrief import yamlio
+    from policybrief.errors import BriefError, RenderError
+    from policybrief.templates_dir import find_template
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise RenderError(f"style name '{name}' must be a plain name (letters, digits, - and _)")
+    path = find_template(templates, "styles", f"{name}.yaml")
+    try:
+        style = yamlio.load(path.read_text(encoding="utf-8")) or {}
+    except BriefError as exc:
+        raise RenderError(f"style file is not valid YAML ({exc.message})", str(path)) from None
+    if not isinstance(style, dict):
+        raise RenderError("a style file must be a mapping", str(path))
+    ref = style.get("docx_template")
+    if ref:
+        style["docx_template"] = str(find_template(templates, "styles", str(ref)))
+    return style
+
+
+def output_path(out_dir: Path, essay_id: str, pattern: str, profile_id: str, ext: str, date: str) -> Path:
+    """Where a brief goes: inside OUT/ESSAY/, never outside it, with a safe file name."""
+    from policybrief.errors import RenderError
+
+    name = pattern.format(essay=essay_id, profile=profile_id, ext=ext, date=date)
+    if "/" in name or "\\" in name or name in (".", "..") or not _SAFE_NAME.match(name):
+        raise RenderError(f"file name '{name}' from the profile's filename pattern is not a plain file name")
+    folder = (out_dir / essay_id).resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder:
+        raise RenderError(f"file name '{name}' would write outside the output folder", str(out_dir))
+    return folder / name
+
+
+def _pages(fmt: str, data_path: Path) -> int | None:
+    if fmt != "pdf":
+        return None
+    return len(re.findall(rb"/Type /Page\b(?!s)", data_path.read_bytes()))
+
+
+@dataclass
+class _Job:
+    essay: str
+    input_format: str | None
+    profile_ids: list[str]
+    formats: list[str] | None
+    out: str
+    templates: str | None
+
+
+def _run_job(job: _Job) -> list[Result]:
+    """Read and analyse one essay once, then compose and write each audience's briefs; errors stay per brief."""
+    from policybrief.analysis import analyse
+    from policybrief.compose import compose
+    from policybrief.errors import BriefError
+    from policybrief.profiles import load_profiles
+    from policybrief.writers import write
+
+    results: list[Result] = []
+    try:
+        doc = read(job.essay, job.input_format)
+        analysis = analyse(doc)
+        profiles = load_profiles(job.templates)
+    except BriefError as exc:
+        return [Result(job.essay, pid, "-", error=str(exc)) for pid in job.profile_ids]
+    for pid in job.profile_ids:
+        try:
+            profile = profiles.get(pid, doc)
+            brief = compose(doc, analysis, profile)
+            style = load_style(job.templates, profile.style)
+        except BriefError as exc:
+            results.append(Result(job.essay, pid, "-", error=str(exc)))
+            continue
+        for fmt in job.formats or list(profile.formats):
+            try:
+                path = output_path(Path(job.out), brief.essay_id, profile.filename, pid, fmt, brief.date)
+                size = write(fmt, brief, path, style)
+                results.append(Result(job.essay, pid, fmt, str(path), _pages(fmt, path), brief.body_words, size))
+            except BriefError as exc:
+                results.append(Result(job.essay, pid, fmt, error=str(exc)))
+    return results
+
+
+def build_many(
+    essays: list[Path],
+    audiences: list[str] | None,
+    formats: list[str] | None,
+    out: Path,
+    templates: str | Path | None,
+    *,
+    jobs: int | None = None,
+    input_format: str | None = None,
+    progress: bool = False,
+) -> list[Result]:
+    """Every essay x audience x format. One failing brief does not stop the others; each result says how it went."""
+    from policybrief.errors import RenderError
+    from policybrief.profiles import load_profiles
+
+    for fmt in formats or []:
+        if fmt not in FORMAT_NAMES:
+            raise RenderError(f"unknown format '{fmt}' (known: {', '.join(FORMAT_NAMES)})")
+    profiles = load_profiles(templates)
+    ids = audiences or profiles.ids
+    for pid in ids:
+        profiles.load(pid)  # unknown ids and invalid profiles fail before any work starts
+    _check_out_dir(out)
+    tmpl = str(templates) if templates is not None else None
+    work = [_Job(str(e), input_format, [pid], formats, str(out), tmpl) for e in essays for pid in ids]
+    workers = min(jobs or os.cpu_count() or 1, len(work))
+    if workers <= 1 or len(work) < 8:
+        # Small builds: one process, each essay read and analysed once.
+        grouped = [_Job(str(e), input_format, ids, formats, str(out), tmpl) for e in essays]
+        return [r for job in grouped for r in _with_progress(_run_job, job, progress, len(grouped))]
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    results: list[Result] = []
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(_run_job, job) for job in work]
+        for fut in _progress_iter(cf.as_completed(futures), len(futures), progress):
+            results.extend(fut.result())
+    order = {(str(e), pid): i for i, (e, pid) in enumerate((e, pid) for e in essays for pid in ids)}
+    results.sort(key=lambda r: (order.get((r.essay, r.audience), 0), r.format))
+    return results
+
+
+def _check_out_dir(out: Path) -> None:
+    from policybrief.errors import RenderError
+
+    if out.exists() and not out.is_dir():
+        raise RenderError("output folder is a file", str(out))
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise RenderError("output folder is not writable", str(out))
+
+
+def _with_progress(fn, job, progress: bool, total: int):  # noqa: ANN001, ANN202
+    return fn(job)
+
+
+def _progress_iter(it, total: int, progress: bool):  # noqa: ANN001, ANN202
+    if not progress or total < 8 or not sys.stderr.isatty():
+        yield from it
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Building briefs", total=total)
+        for x in it:
+            bar.advance(task)
+            yield x
+
+
+def results_table(results: list[Result]) -> str:
+    rows = [("audience", "format", "pages", "words", "size", "path")]
+    errors = []
+    for r in results:
+        if r.error:
+            errors.append(f"FAILED {r.audience} {r.format}: {r.error}")
+            continue
+        size = f"{r.size / 1024:.0f} KB"
+        rows.append((r.audience, r.format, str(r.pages or "-"), str(r.words), size, os.path.relpath(r.path)))
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    ok = len(results) - len(errors)
+    lines.append(f"{ok} brief file(s) written" + (f", {len(errors)} failed" if errors else ""))
+    return "\n".join(lines + errors)

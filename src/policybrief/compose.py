@@ -1,0 +1,254 @@
+"""(Document, Analysis, Profile) -> Brief: select, order, condense to budget, attach summary and tables.
+
+A pure function: no I/O. Every sentence in the Brief is a `Sentence` of the Document, unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from policybrief.analysis import Analysis
+from policybrief.analysis.findings import tables as find_tables
+from policybrief.analysis.summarize import focus_vector, summarize
+from policybrief.errors import ProfileError
+from policybrief.lang.words import slugify
+from policybrief.model import (
+    Block,
+    Brief,
+    BriefSection,
+    BulletList,
+    Document,
+    FindingRow,
+    FindingsTable,
+    ListItem,
+    Paragraph,
+    Section,
+    Table,
+    block_words,
+)
+from policybrief.profiles import match_sections
+from policybrief.profiles.schema import Profile
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    """One line of `policybrief plan`: a section as this audience gets it."""
+
+    id: str
+    title: str
+    words_before: int
+    words_after: int
+    relevance: float
+
+
+def brief_date(doc: Document) -> str:
+    """The essay's own date, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    if doc.meta("date"):
+        return doc.meta("date")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date().isoformat()
+    return _dt.datetime.now(_dt.UTC).date().isoformat()
+
+
+def select_sections(doc: Document, profile: Profile) -> list[Section]:
+    """Sections the profile includes (a named parent brings its subsections), minus exclusions, in source order."""
+    chosen: set[str] = set()
+    for sel in profile.sections.include:
+        for sid in match_sections(sel, doc):
+            sec = doc.section(sid)
+            if sec is not None:
+                chosen.update(s.id for s in sec.walk())
+    for sel in profile.sections.exclude:
+        for sid in match_sections(sel, doc):
+            chosen.discard(sid)
+    return [s for s in doc.walk() if s.id in chosen]
+
+
+def _section_relevance(analysis: Analysis, rel: np.ndarray) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for k, info in enumerate(analysis.sentences):
+        out[info.section] = out.get(info.section, 0.0) + float(rel[k])
+    return out
+
+
+def order_sections(sections: list[Section], profile: Profile, relevance: dict[str, float]) -> list[Section]:
+    named = [sid for sid in profile.sections.order]
+    first = [s for sid in named for s in sections if s.id == sid]
+    rest = [s for s in sections if s.id not in named]
+    if profile.sections.rest == "relevance":
+        rest.sort(key=lambda s: -relevance.get(s.id, 0.0))  # stable: ties keep essay order
+    ordered = first + rest
+    if profile.budget.max_sections:
+        keep = {s.id for s in ordered[: profile.budget.max_sections]}
+        ordered = [s for s in ordered if s.id in keep]
+    return ordered
+
+
+@dataclass
+class _Unit:
+    section: str
+    block: int
+    sentence: int | None  # None: the whole block (a list or a table)
+    words: int
+    score: float
+
+
+def _units(sec: Section, analysis: Analysis, score: np.ndarray, skip_roles: set[str]) -> list[_Unit]:
+    units = []
+    for bi, block in enumerate(sec.blocks):
+        if isinstance(block, Paragraph):
+            for si, s in enumerate(block.sentences):
+                k = analysis.index.get(s.ref)
+                sc = float(score[k]) if k is not None else 0.0
+                if k is not None and k in analysis.duplicates:
+                    sc -= 1.0
+                units.append(_Unit(sec.id, bi, si, s.words, sc))
+        elif isinstance(block, BulletList) and block.role in skip_roles:
+            continue
+        else:
+            sc = 0.5 if isinstance(block, BulletList) and block.role != "other" else 0.2
+            units.append(_Unit(sec.id, bi, None, block_words(block), sc))
+    return units
+
+
+def condense(
+    sections: list[Section], analysis: Analysis, profile: Profile, score: np.ndarray, skip_roles: set[str]
+) -> dict[str, list[Block]]:
+    """The kept blocks of each section, within the body budget, sentences verbatim and in source order."""
+    units = {s.id: _units(s, analysis, score, skip_roles) for s in sections}
+    budget = profile.budget.max_words
+    total = sum(u.words for us in units.values() for u in us)
+    keep: set[tuple[str, int, int | None]] = set()
+    if budget is None or total <= budget or not profile.condense.enabled:
+        keep = {(u.section, u.block, u.sentence) for us in units.values() for u in us}
+    else:
+        used = 0
+        # Each kept heading gets its best sentences first (never a heading without text) ...
+        floor = profile.condense.min_sentences
+        order = sorted(sections, key=lambda s: -max((u.score for u in units[s.id]), default=0))
+        for sec in order:
+            best = sorted(units[sec.id], key=lambda u: -u.score)[:floor]
+            cost = sum(u.words for u in best)
+            if best and used + cost <= budget:
+                keep.update((u.section, u.block, u.sentence) for u in best)
+                used += cost
+        # ... then the most relevant of the rest, while they fit.
+        rest = sorted(
+            (u for us in units.values() for u in us if (u.section, u.block, u.sentence) not in keep),
+            key=lambda u: -u.score,
+        )
+        for u in rest:
+            if u.section in {k[0] for k in keep} and used + u.words <= budget:
+                keep.add((u.section, u.block, u.sentence))
+                used += u.words
+    keep = _drop_orphans(sections, keep)
+    out: dict[str, list[Block]] = {}
+    for sec in sections:
+        blocks: list[Block] = []
+        for bi, block in enumerate(sec.blocks):
+            if isinstance(block, Paragraph):
+                kept = tuple(s for si, s in enumerate(block.sentences) if (sec.id, bi, si) in keep)
+                if kept:
+                    blocks.append(Paragraph(kept))
+            elif (sec.id, bi, None) in keep:
+                blocks.append(block)
+        out[sec.id] = blocks
+    return out
+
+
+def _drop_orphans(sections: list[Section], keep: set[tuple[str, int, int | None]]) -> set[tuple[str, int, int | None]]:
+    """A sentence that leans on the one before ("This...", "Another...") stays only if that one stays."""
+    from policybrief.analysis import LEANING
+
+    keep = set(keep)
+    for sec in sections:
+        for bi, block in enumerate(sec.blocks):
+            if not isinstance(block, Paragraph):
+                continue
+            for si, s in enumerate(block.sentences):
+                if si and (sec.id, bi, si) in keep and (sec.id, bi, si - 1) not in keep and LEANING.match(s.text):
+                    keep.discard((sec.id, bi, si))
+    return keep
+
+
+def plan(doc: Document, analysis: Analysis, profile: Profile) -> list[SectionPlan]:
+    brief = compose(doc, analysis, profile)
+    before = {s.id: s.own_words for s in doc.walk()}
+    rel = _section_relevance(analysis, focus_vector(analysis, profile.focus_weights()))
+    return [SectionPlan(s.id, s.title, before[s.id], s.words, rel.get(s.id, 0.0)) for s in brief.sections]
+
+
+def compose(doc: Document, analysis: Analysis, profile: Profile) -> Brief:
+    focus = profile.focus_weights()
+    rel = focus_vector(analysis, focus)
+    cent = np.asarray(analysis.centrality, dtype=float)
+    cent = cent / (cent.max() or 1.0) if len(cent) else cent
+    score = 0.6 * rel + 0.4 * cent if focus else cent
+    relevance = _section_relevance(analysis, rel)
+    sections = order_sections(select_sections(doc, profile), profile, relevance)
+    if not sections:
+        raise ProfileError(f"profile '{profile.id}' selects no section of this essay", doc.path)
+    skip_roles = {"key_judgments"} if profile.key_judgments else set()
+    kept = condense(sections, analysis, profile, score, skip_roles)
+    body = tuple(
+        BriefSection(s.id, s.title, 1 if s.level == 1 else 2, tuple(kept[s.id]), s.own_words, block_words_sum(kept[s.id]) < s.own_words)
+        for s in sections
+        if kept[s.id]
+    )
+    picked = summarize(
+        analysis, max_words=profile.summary.words, max_sentences=profile.summary.sentences, focus=focus or None
+    )
+    summary = tuple(analysis.sentences[k].sentence for k in picked)
+    key_items: tuple[ListItem, ...] = ()
+    if profile.key_judgments:
+        key_items = tuple(it for _, bl in doc.lists() if bl.role == "key_judgments" for it in bl.items)
+    found = find_tables(analysis) if profile.tables.include else {}
+    titles = {s.id: s.title for s in doc.walk()}
+    tables = tuple(
+        FindingsTable(
+            kind,
+            profile.tables.titles.get(kind, kind.replace("_", " ").capitalize()),
+            tuple(profile.tables.columns),
+            tuple(FindingRow(r.item, r.evidence, r.section, titles.get(r.section, r.section)) for r in found.get(kind, [])),
+        )
+        for kind in profile.tables.include
+        if found.get(kind)
+    )
+    date = brief_date(doc)
+    source = " ".join(
+        part for part in (f"Source: {doc.title}", f"({doc.meta('organisation')}, {date})" if doc.meta("organisation") else f"({date})") if part
+    )
+    keywords = tuple(sorted(focus, key=lambda t: (-focus[t], t))[:8])
+    return Brief(
+        title=doc.title,
+        subtitle=profile.subtitle or profile.title,
+        audience=profile.audience,
+        profile_id=profile.id,
+        marking=profile.marking,
+        date=date,
+        organisation=doc.meta("organisation"),
+        summary=summary,
+        summary_style=profile.summary.style,
+        key_judgments=key_items,
+        sections=body,
+        tables=tables,
+        source_note=source + ". Every sentence in this brief is quoted from the essay.",
+        essay_id=slugify(os.path.splitext(os.path.basename(doc.path))[0] or doc.title, "essay"),
+        author=doc.meta("author") or doc.meta("organisation"),
+        keywords=keywords,
+        toc=profile.toc,
+        appendix=profile.appendix,
+        summary_title=profile.summary.title,
+    )
+
+
+def block_words_sum(blocks: list[Block]) -> int:
+    return sum(block_words(b) for b in blocks)
+
+
+__all__ = ["SectionPlan", "Table", "compose", "plan"]

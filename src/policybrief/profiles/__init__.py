@@ -1,0 +1,229 @@
+"""Audience profiles: YAML files in `audiences/` of a templates folder, merged over the packaged defaults.
+
+Every error names the file, the line and the key path, and suggests the nearest valid key or section id:
+`templates/audiences/econ.yaml:7: sections.include[1]: unknown section 'energy'; did you mean 'cooperation-on-energy-issues'?`
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policybrief import yamlio
+from policybrief.errors import ProfileError
+from policybrief.model import LIST_ROLES, Document
+from policybrief.profiles.schema import Profile
+from policybrief.templates_dir import packaged_templates, resolve_templates
+
+Lines = dict[tuple[Any, ...], tuple[str, int]]
+
+
+def _fmt_path(path: tuple[Any, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top)"
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    near = difflib.get_close_matches(word, options, n=1, cutoff=0.4)
+    if not near:
+        near = [o for o in options if word.lower() in o.lower()][:1]
+    return f"; did you mean '{near[0]}'?" if near else ""
+
+
+@dataclass
+class RawProfile:
+    path: Path
+    data: dict[str, Any]
+    lines: Lines
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_profile_file(path: Path) -> RawProfile:
+    where = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ProfileError("not UTF-8 text", f"{where}:1") from None
+    except OSError as exc:
+        raise ProfileError(f"cannot read ({exc.strerror})", where) from None
+    if not text.strip():
+        raise ProfileError("profile file is empty", f"{where}:1")
+    try:
+        data, lines = yamlio.load_with_lines(text)
+    except yamlio.YamlSyntaxError as exc:
+        raise ProfileError(exc.message, f"{where}:{exc.line}") from None
+    if not isinstance(data, dict):
+        raise ProfileError("a profile must be a mapping of keys (id, title, sections...)", f"{where}:1")
+    if "id" not in data:
+        data = {"id": path.stem, **data}
+    return RawProfile(path, data, {k: (where, v) for k, v in lines.items()})
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+@dataclass
+class LoadedProfile:
+    profile: Profile
+    lines: Lines
+    path: Path
+
+    def where(self, *key: Any) -> str:
+        for n in range(len(key), -1, -1):
+            hit = self.lines.get(tuple(key[:n]))
+            if hit:
+                return f"{hit[0]}:{hit[1]}"
+        return f"{self.path}:1"
+
+
+@dataclass
+class ProfileSet:
+    raw: dict[str, RawProfile]
+    folder: Path
+    cache: dict[str, LoadedProfile] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[str]:
+        return sorted(i for i in self.raw if not self.raw[i].data.get("abstract"))
+
+    def load(self, pid: str, chain: tuple[str, ...] = ()) -> LoadedProfile:
+        if pid in self.cache:
+            return self.cache[pid]
+        if pid not in self.raw:
+            raise ProfileError(f"unknown audience '{pid}'{_did_you_mean(pid, self.ids)} (known: {', '.join(self.ids)})")
+        rp = self.raw[pid]
+        data = {k: v for k, v in rp.data.items() if k != "abstract"}
+        lines = dict(rp.lines)
+        parent = data.get("extends")
+        if parent is not None:
+            if not isinstance(parent, str):
+                raise ProfileError("extends: must be a profile id", f"{_shown(rp.path)}:{rp.lines.get(('extends',), ('', 1))[1]}")
+            if parent in chain + (pid,):
+                cycle = " -> ".join(chain + (pid, parent))
+                raise ProfileError(f"extends: inheritance cycle {cycle}", f"{_shown(rp.path)}:{rp.lines[('extends',)][1]}")
+            if parent not in self.raw:
+                raise ProfileError(
+                    f"extends: unknown profile '{parent}'{_did_you_mean(parent, list(self.raw))}",
+                    f"{_shown(rp.path)}:{rp.lines[('extends',)][1]}",
+                )
+            base = self.load(parent, chain + (pid,))
+            base_data = base.profile.model_dump(exclude_unset=True)
+            base_data.pop("extends", None)
+            data = _merge(base_data, data)
+            lines = {**base.lines, **lines}
+        try:
+            profile = Profile.model_validate(data)
+        except Exception as exc:  # pydantic.ValidationError; imported lazily with the schema
+            raise _validation_error(exc, rp, lines) from None
+        loaded = LoadedProfile(profile, lines, rp.path)
+        self.cache[pid] = loaded
+        return loaded
+
+    def get(self, pid: str, doc: Document | None = None) -> Profile:
+        lp = self.load(pid)
+        if doc is not None:
+            check_sections(lp, doc)
+        return lp.profile
+
+    def table(self) -> str:
+        rows = [("id", "title", "max words", "sections", "defined in")]
+        for pid in self.ids:
+            p = self.load(pid).profile
+            rows.append((pid, p.title, str(p.budget.max_words or "-"), p.sections.rest, str(self.raw[pid].path)))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+
+    def show(self, pid: str) -> str:
+        lp = self.load(pid)
+        return f"# {pid}: merged from {lp.path}\n" + yamlio.dump(lp.profile.model_dump(mode="json"))
+
+
+def _validation_error(exc: Exception, rp: RawProfile, lines: Lines) -> ProfileError:
+    errors = getattr(exc, "errors", lambda: [])()
+    if not errors:
+        return ProfileError(str(exc), f"{_shown(rp.path)}:1")
+    err = errors[0]
+    loc = tuple(err.get("loc", ()))
+    hit = None
+    for n in range(len(loc), -1, -1):
+        hit = lines.get(loc[:n])
+        if hit:
+            break
+    where = f"{hit[0]}:{hit[1]}" if hit else f"{_shown(rp.path)}:1"
+    key = _fmt_path(loc)
+    if err.get("type") == "extra_forbidden":
+        model = Profile
+        for part in loc[:-1]:
+            if isinstance(part, str) and part in model.model_fields:
+                ann = model.model_fields[part].annotation
+                if isinstance(ann, type) and hasattr(ann, "model_fields"):
+                    model = ann
+        return ProfileError(f"{key}: unknown key{_did_you_mean(str(loc[-1]), list(model.model_fields))}", where)
+    if err.get("type") == "missing":
+        return ProfileError(f"{key}: required key is missing", where)
+    msg = err.get("msg", "invalid value").replace("Value error, ", "")
+    return ProfileError(f"{key}: {msg}", where)
+
+
+def load_profiles(templates: str | Path | None = None) -> ProfileSet:
+    """Packaged profiles, overridden (by id) by those in the user's templates folder."""
+    raw: dict[str, RawProfile] = {}
+    folders = [packaged_templates()]
+    user = resolve_templates(templates)
+    if user is not None:
+        same = user.resolve() == packaged_templates().resolve()
+        folders = [user] if same else [*folders, user]
+    for folder in folders:
+        aud = folder / "audiences"
+        for f in sorted([*aud.glob("*.yaml"), *aud.glob("*.yml")]):
+            rp = read_profile_file(f)
+            raw[str(rp.data["id"])] = rp
+    return ProfileSet(raw, folders[-1])
+
+
+def match_sections(pattern: str, doc: Document) -> list[str]:
+    """Section ids a selector names: an id, a glob, or `role:NAME`."""
+    ids = [s.id for s in doc.walk()]
+    if pattern.startswith("role:"):
+        role = pattern[5:]
+        return [s.id for s, bl in doc.lists() if bl.role == role]
+    if any(ch in pattern for ch in "*?["):
+        return [i for i in ids if fnmatch.fnmatchcase(i, pattern)]
+    return [pattern] if pattern in ids else []
+
+
+def check_sections(lp: LoadedProfile, doc: Document) -> None:
+    """Every id named in sections.include / exclude / order must exist in the essay; roles must be known."""
+    p = lp.profile
+    ids = [s.id for s in doc.walk()]
+    for key in ("include", "exclude", "order"):
+        for i, sel in enumerate(getattr(p.sections, key)):
+            if sel.startswith("role:"):
+                if sel[5:] not in LIST_ROLES:
+                    raise ProfileError(
+                        f"sections.{key}[{i}]: unknown role '{sel[5:]}'{_did_you_mean(sel[5:], list(LIST_ROLES))}",
+                        lp.where("sections", key, i),
+                    )
+                continue
+            if any(ch in sel for ch in "*?["):
+                continue
+            if sel not in ids:
+                raise ProfileError(
+                    f"sections.{key}[{i}]: unknown section '{sel}'{_did_you_mean(sel, ids)}",
+                    lp.where("sections", key, i),
+                )

@@ -1,0 +1,121 @@
+"""The audience profile schema (pydantic v2): every key a profile may set, with its type and default."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+TABLE_KINDS = ("limitations", "drivers", "key_judgments")
+COLUMNS = ("item", "evidence", "section")
+FORMATS = ("docx", "pdf", "md")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sections(_Strict):
+    include: list[str] = Field(default_factory=lambda: ["*"])
+    """Section ids, globs ("*energy*") or roles ("role:limitations": sections holding a list of that role)."""
+    exclude: list[str] = Field(default_factory=list)
+    """Same forms as include; wins over include."""
+    order: list[str] = Field(default_factory=list)
+    """Section ids to put first, in this order."""
+    rest: Literal["source", "relevance"] = "source"
+    """How the other sections follow: in essay order, or most relevant to the focus first."""
+
+
+class Budget(_Strict):
+    max_words: int | None = Field(default=None, gt=0)
+    """Most words in the body (sections), not counting summary, key judgments and tables."""
+    max_sections: int | None = Field(default=None, gt=0)
+
+
+class Condense(_Strict):
+    enabled: bool = True
+    """When over budget, keep each section's most relevant sentences (verbatim, in essay order)."""
+    min_sentences: int = Field(default=1, ge=1)
+    """Never leave a kept heading with fewer sentences than this."""
+
+
+class Summary(_Strict):
+    sentences: int | None = Field(default=4, gt=0)
+    words: int | None = Field(default=None, gt=0)
+    style: Literal["paragraph", "bullets"] = "paragraph"
+    title: str = "Executive summary"
+
+
+class Tables(_Strict):
+    include: list[Literal["limitations", "drivers", "key_judgments"]] = Field(default_factory=lambda: ["limitations"])
+    columns: list[Literal["item", "evidence", "section"]] = Field(default_factory=lambda: list(COLUMNS))
+    titles: dict[str, str] = Field(default_factory=dict)
+    """Captions by table kind, e.g. {limitations: "Limits of the partnership"}."""
+
+    @field_validator("titles")
+    @classmethod
+    def _known_titles(cls, v: dict[str, str]) -> dict[str, str]:
+        for k in v:
+            if k not in TABLE_KINDS:
+                raise ValueError(f"unknown table '{k}' (known: {', '.join(TABLE_KINDS)})")
+        return v
+
+
+class Delivery(_Strict):
+    to: list[str] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
+    bcc: list[str] = Field(default_factory=list)
+    subject: str = "{{ profile.title }}: {{ brief.title }}"
+    """A Jinja2 template (sandboxed) with `brief`, `profile` and `essay` in scope."""
+    sender: str = "policybrief@localhost"
+    attach: list[Literal["docx", "pdf", "md"]] = Field(default_factory=lambda: ["pdf", "docx"])
+
+
+class Profile(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    title: str
+    audience: str = ""
+    description: str = ""
+    extends: str | None = None
+    sections: Sections = Field(default_factory=Sections)
+    focus: dict[str, float] = Field(default_factory=dict)
+    """Terms this audience cares about, with weights (a plain list gives each weight 1)."""
+    budget: Budget = Field(default_factory=Budget)
+    condense: Condense = Field(default_factory=Condense)
+    summary: Summary = Field(default_factory=Summary)
+    key_judgments: bool = True
+    """Show the essay's key judgments after the summary."""
+    tables: Tables = Field(default_factory=Tables)
+    formats: list[Literal["docx", "pdf", "md"]] = Field(default_factory=lambda: ["docx", "pdf"])
+    marking: str = ""
+    style: str = "default"
+    filename: str = "{essay}-{profile}.{ext}"
+    delivery: Delivery = Field(default_factory=Delivery)
+    toc: bool = False
+    appendix: bool = False
+    subtitle: str = ""
+
+    @field_validator("focus", mode="before")
+    @classmethod
+    def _focus_list(cls, v: object) -> object:
+        if isinstance(v, list):
+            return {str(t): 1.0 for t in v}
+        return v
+
+    @field_validator("marking", "title", "subtitle")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        if "\n" in v or "\r" in v:
+            raise ValueError("must be one line")
+        return v
+
+    @model_validator(mode="after")
+    def _filename_pattern(self) -> Profile:
+        try:
+            self.filename.format(essay="e", profile="p", ext="x", date="d")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"filename pattern may use {{essay}}, {{profile}}, {{ext}}, {{date}} ({exc})") from None
+        return self
+
+    def focus_weights(self) -> dict[str, float]:
+        return dict(self.focus)
