@@ -137,40 +137,6 @@ def build(
         raise typer.Exit(1)
 
 
-@app.command()
-def email(
-    essay: Path = typer.Argument(..., help="The essay."),
-    audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable)."),
-    all_audiences: bool = typer.Option(False, "--all", help="Every audience profile (the default)."),
-    to: list[str] = typer.Option([], "--to", help="Recipient (repeatable); overrides the profile's delivery.to."),
-    send: bool = typer.Option(False, "--send", help="Send over SMTP (settings from options or PB_SMTP_* env)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Write the .eml drafts and say what would be sent."),
-    out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder (as for build)."),
-    templates: Path | None = TEMPLATES_OPT,
-    smtp_host: str | None = typer.Option(None, "--smtp-host", envvar="PB_SMTP_HOST", help="SMTP server."),
-    smtp_port: int | None = typer.Option(None, "--smtp-port", envvar="PB_SMTP_PORT", help="SMTP port."),
-    smtp_user: str | None = typer.Option(None, "--smtp-user", envvar="PB_SMTP_USER", help="SMTP user name."),
-    security: str = typer.Option("starttls", "--security", envvar="PB_SMTP_SECURITY", help="starttls, tls or none."),
-    max_mb: float = typer.Option(10.0, "--max-mb", help="Attachment size budget per message, in MB."),
-    strict: bool = typer.Option(False, "--strict", help="Fail (instead of warn) when over the size budget."),
-) -> None:
-    """Write one .eml per audience (summary in the body, briefs attached) and optionally send it.
-
-    The SMTP password comes only from PB_SMTP_PASSWORD or a prompt.
-    Example: policybrief email seeds/china-russia-partnership.txt -a principals --to chief@example.org --dry-run
-    """
-    from policybrief import pipeline
-
-    report = pipeline.email(
-        essay, audience or None, list(to), out, templates, send=send and not dry_run,
-        smtp={"host": smtp_host, "port": smtp_port, "user": smtp_user, "security": security},
-        max_bytes=int(max_mb * 1024 * 1024), strict=strict,
-    )
-    print(report.text)
-    if report.failed:
-        raise typer.Exit(1)
-
-
 @audiences_app.command("list")
 def audiences_list(templates: Path | None = TEMPLATES_OPT) -> None:
     """List the audience profiles: id, title, budget, where defined.

@@ -194,14 +194,17 @@ def compose(doc: Document, analysis: Analysis, profile: Profile) -> Brief:
     if not sections:
         raise ProfileError(f"profile '{profile.id}' selects no section of this essay", doc.path)
     skip_roles = {"key_judgments"} if profile.key_judgments else set()
+    picked = summarize(
+        analysis, max_words=profile.summary.words, max_sentences=profile.summary.sentences, focus=focus or None
+    )
+    # The body need not repeat the summary: when condensing, summary sentences go last.
+    score = score.copy()
+    score[picked] -= 2.0
     kept = condense(sections, analysis, profile, score, skip_roles)
     body = tuple(
         BriefSection(s.id, s.title, 1 if s.level == 1 else 2, tuple(kept[s.id]), s.own_words, block_words_sum(kept[s.id]) < s.own_words)
         for s in sections
         if kept[s.id]
-    )
-    picked = summarize(
-        analysis, max_words=profile.summary.words, max_sentences=profile.summary.sentences, focus=focus or None
     )
     summary = tuple(analysis.sentences[k].sentence for k in picked)
     key_items: tuple[ListItem, ...] = ()

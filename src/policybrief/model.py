@@ -69,6 +69,8 @@ class ListItem:
     """Its sentences in order (most items are one)."""
     ref: SourceRef
     """The whole item's place; `ref.sentence` is the item's index in its list."""
+    marker: str = ""
+    """The bullet or number as written ("•", "2)"); structure, not words of the essay."""
 
     @property
     def text(self) -> str:

@@ -300,3 +300,50 @@ def results_table(results: list[Result]) -> str:
     ok = len(results) - len(errors)
     lines.append(f"{ok} brief file(s) written" + (f", {len(errors)} failed" if errors else ""))
     return "\n".join(lines + errors)
+
+
+def validate_profiles(paths: list[Path], essay: Path | None, templates: str | Path | None) -> str:
+    """Load and check every profile (in the given files or folders, else the templates in use)."""
+    from policybrief.profiles import ProfileSet, load_profiles, read_profile_file
+
+    ps = load_profiles(templates)
+    if paths:
+        files: list[Path] = []
+        for p in paths:
+            files += sorted(p.glob("*.y*ml")) if p.is_dir() else [p]
+        for f in files:
+            rp = read_profile_file(f)
+            ps.raw[str(rp.data["id"])] = rp
+        ps = ProfileSet(ps.raw, ps.folder)
+    doc = read(essay) if essay else None
+    ids = ps.ids
+    for pid in ids:
+        ps.get(pid, doc)
+    return f"{len(ids)} profile(s) valid" + (f" against {essay}" if essay else "") + ": " + ", ".join(ids)
+
+
+def templates_init(folder: Path, force: bool) -> str:
+    """Copy the packaged templates into FOLDER; existing files are kept unless --force."""
+    import shutil
+
+    from policybrief.errors import RenderError
+    from policybrief.templates_dir import packaged_templates
+
+    src = packaged_templates()
+    copied, kept = [], []
+    for f in sorted(p for p in src.rglob("*") if p.is_file()):
+        rel = f.relative_to(src)
+        dest = folder / rel
+        if dest.exists() and not force:
+            kept.append(str(rel))
+            continue
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+        except OSError as exc:
+            raise RenderError(f"cannot write ({exc.strerror})", str(dest)) from None
+        copied.append(str(rel))
+    msg = f"copied {len(copied)} template file(s) to {folder}"
+    if kept:
+        msg += f"; kept {len(kept)} existing file(s) (use --force to overwrite): {', '.join(kept)}"
+    return msg + f"\nuse them with: policybrief build ESSAY --templates {folder}"

@@ -74,7 +74,7 @@ def evidence_for(analysis: Analysis, item_text: str, kind: str, home: str, limit
         rest = want - covered
         if rest:
             best, best_gain = None, 0.0
-            for score, k in scored[1:40]:
+            for _score, k in scored[1:40]:
                 if analysis.sentences[k].section != analysis.sentences[first].section:
                     continue
                 gain = sum(idf.get(t, 1.0) for t in rest & set(analysis.matrix.terms[k])) / total

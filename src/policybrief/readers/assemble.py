@@ -137,7 +137,8 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             for k, (text, off) in enumerate(el.items):
                 sents = b.sentences(text, off, current.id, idx, k)
                 if sents:
-                    items.append(ListItem(sents, SourceRef(current.id, idx, k, off, off + len(text), k)))
+                    marker = el.markers[k] if k < len(el.markers) else ""
+                    items.append(ListItem(sents, SourceRef(current.id, idx, k, off, off + len(text), k), marker))
             lead = None
             if el.lead_in:
                 ls = b.sentences(el.lead_in[0], el.lead_in[1], current.id, idx, None)

@@ -88,6 +88,7 @@ def read(path: Path, data: bytes) -> Document:
                     current = RawList([], ordered)
                     elements.append(current)
                 current.items.append((text[cut:], off + cut))
+                current.markers.append(text[:cut].strip())
                 continue
             current = None
             if level is not None:

@@ -28,6 +28,8 @@ class RawList:
     """(item text without its marker, offset of that text)."""
     ordered: bool = False
     lead_in: tuple[str, int] | None = None
+    markers: list[str] = field(default_factory=list)
+    """The bullet or number of each item as written."""
 
 
 @dataclass

@@ -192,13 +192,14 @@ def parse_text(source: str) -> RawDocument:
             a, b = _content_start(para[0]), para[-1].end
             elements.append(RawPara(source[a:b], a))
         if items:
-            out = []
+            out, marks = [], []
             for item_lines in items:
                 m = BULLET.match(item_lines[0].text)
                 a = item_lines[0].start + (m.end() if m else 0)
                 b = item_lines[-1].end
                 out.append((source[a:b], a))
-            elements.append(RawList(out, ordered))
+                marks.append(m.group().strip(" \t\u00a0") if m else "")
+            elements.append(RawList(out, ordered, markers=marks))
         if table:
             rows = [_table_row(t.stripped) or [] for t in table]
             rows = [r for r in rows if not all(re.fullmatch(r":?-{2,}:?", c) or not c for c in r)]

@@ -150,6 +150,16 @@ def _header_footer(doc, brief: Brief) -> None:  # noqa: ANN001
 
 
 def _toc(doc, brief: Brief) -> None:  # noqa: ANN001
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Inches
+
+    names = {s.name for s in doc.styles}
+    for level in (1, 2):
+        if f"toc {level}" not in names:
+            st = doc.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+            st.base_style = doc.styles["Normal"]
+            st.paragraph_format.left_indent = Inches(0.25 * (level - 1))
+            st.paragraph_format.space_after = Pt(2)
     doc.add_paragraph("Contents", style=_style(doc, "TOC Heading", "Heading 1"))
     entries = [(s.title, s.level) for s in brief.sections]
     for i, (title, level) in enumerate(entries):

@@ -31,10 +31,10 @@ from reportlab.platypus import (
     ListItem,
     PageTemplate,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
 
 from policybrief.errors import RenderError
 from policybrief.model import Brief, BulletList, Paragraph, Table
@@ -225,7 +225,7 @@ def render(brief: Brief, style: dict[str, Any]) -> bytes:
         data = [[RLParagraph(m(h), st["cellhead"]) for h in header]]
         data += [[RLParagraph(m(cell), st["cell"]) for cell in row] for row in rows]
         total = sum(widths) or 1
-        t = RLTable(data, colWidths=[width * w / total for w in widths], repeatRows=1, splitByRow=1, hAlign="LEFT")
+        t = RLTable(data, colWidths=[width * w / total for w in widths], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
         t.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(c["table_header"])),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(c["accent"])),

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+import os
+
+from conftest import ROOT, SEED, assert_user_error, run_cli
+
+
+def test_build_all_audiences_both_formats(tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    proc = run_cli("build", str(SEED), "--all", "--format", "docx,pdf", "--out", str(tmp_path), "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 10 and not any(r["error"] for r in rows)
+    files = sorted(p.name for p in (tmp_path / "china-russia-partnership").iterdir())
+    assert len(files) == 10 and not any(f.endswith(".part") for f in files)
+    first = {p.name: p.read_bytes() for p in (tmp_path / "china-russia-partnership").iterdir()}
+    run_cli("build", str(SEED), "--all", "--format", "docx,pdf", "--out", str(tmp_path), env=env)
+    second = {p.name: p.read_bytes() for p in (tmp_path / "china-russia-partnership").iterdir()}
+    assert first == second  # rebuilds are byte-identical
+
+
+def test_closing_table(tmp_path):
+    proc = run_cli("build", str(SEED), "-a", "principals", "-f", "pdf", "-o", str(tmp_path))
+    assert proc.returncode == 0
+    assert "principals" in proc.stdout and "pdf" in proc.stdout and "1 brief file(s) written" in proc.stdout
+
+
+def test_hostile_filename_pattern(tmp_path):
+    aud = tmp_path / "t" / "audiences"
+    aud.mkdir(parents=True)
+    (aud / "evil.yaml").write_text("id: evil\nextends: base\ntitle: E\nfilename: '../../{profile}.{ext}'\n")
+    proc = run_cli("build", str(SEED), "-a", "evil", "-f", "md", "-o", str(tmp_path / "out"), "--templates", str(tmp_path / "t"))
+    assert proc.returncode == 1
+    assert "not a plain file name" in proc.stdout
+    assert not list(tmp_path.glob("*.md"))
+
+
+def test_bad_format_and_unwritable(tmp_path):
+    assert_user_error(run_cli("build", str(SEED), "-f", "odt", "-o", str(tmp_path)), "unknown format 'odt'")
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert_user_error(run_cli("build", str(SEED), "-o", str(f)), "output folder is a file")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    if not os.access(ro, os.W_OK):  # root can write anywhere
+        assert_user_error(run_cli("build", str(SEED), "-o", str(ro)), "not writable")
+
+
+def test_one_failing_essay_does_not_stop_others(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    proc = run_cli("build", str(bad), str(SEED), "-a", "principals", "-f", "md", "-o", str(tmp_path / "o"))
+    assert proc.returncode == 1
+    assert "FAILED" in proc.stdout and "1 brief file(s) written" in proc.stdout
+
+
+def test_templates_init_and_override(tmp_path):
+    dest = tmp_path / "my"
+    proc = run_cli("templates", "init", str(dest))
+    assert proc.returncode == 0 and (dest / "audiences" / "principals.yaml").is_file()
+    assert (dest / "styles" / "reference.docx").is_file()
+    again = run_cli("templates", "init", str(dest))
+    assert "kept" in again.stdout
+
+
+def test_version_and_help():
+    assert run_cli("--version").stdout.startswith("policybrief ")
+    for cmd in ("build", "inspect", "plan", "summarize"):
+        out = run_cli(cmd, "--help").stdout
+        assert "Example" in out, cmd
+    assert (ROOT / "README.md").read_text().count("make ") >= 2

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SEED, assert_user_error, run_cli
+from policybrief.lang.words import count_words
+from policybrief.model import block_sentences
+from policybrief.readers import read_essay
+
+TITLES = [
+    "Overview",
+    "Counterbalancing U.S. Global Influence",
+    "Access to Advanced Military Technology and Other Forms of Defense Cooperation",
+    "Trade and Investment Links",
+    "Cooperation on Energy Issues",
+    "Chinese Perspectives on Results and Limitations",
+    "Diplomatic Divergences",
+]
+
+
+def test_sample_outline(doc):
+    assert [s.title for s in doc.sections] == TITLES
+    assert doc.sections[0].id == "overview"
+    assert all(s.level == 1 and not s.subsections for s in doc.sections)
+
+
+def test_sample_lists_and_roles(doc):
+    lists = [(sec.id, bl) for sec, bl in doc.lists()]
+    roles = [bl.role for _, bl in lists]
+    assert roles == ["key_judgments", "drivers", "limitations"]
+    kj, drivers, limits = (bl for _, bl in lists)
+    assert len(kj.items) == 2 and kj.items[0].text.startswith("Gone are the days")
+    assert kj.items[1].text.startswith("Regardless of the trajectory")
+    assert len(drivers.items) == 7
+    assert drivers.items[0].text == "countering perceived U.S. hegemony"
+    assert drivers.items[-1].text == "gaining access to Russian energy supplies"
+    assert drivers.lead_in.text == "These motivations include the following:"
+    assert len(limits.items) == 4
+    assert limits.items[0].text.startswith("the increasingly asymmetric nature")
+    assert limits.items[-1].text == "friction over Chinese activities in Central Asia and Russian activities in East Asia"
+    assert limits.lead_in.text == "These include the following:"
+
+
+def test_cleanups_reported_and_applied(doc):
+    kinds = {c.kind for c in doc.cleanups}
+    assert {"space-before-punctuation", "hyphen-join"} <= kinds
+    text = " ".join(s.text for sec in doc.walk() for b in sec.blocks for s in block_sentences(b))
+    assert "power." in text and "power ." not in text
+    assert "Sino-Russian diplomatic" in text and "Sino- Russian" not in text
+
+
+def essay_words(d) -> int:
+    """The essay's words as the model should hold them: source words less list marks and reported clean-ups."""
+    removed = sum(count_words(c.before) - count_words(c.after) for c in d.cleanups)
+    marks = sum(count_words(it.marker) for _, bl in d.lists() for it in bl.items)
+    return count_words(d.source) - removed - marks
+
+
+def test_no_word_lost(doc):
+    assert doc.words == essay_words(doc)
+    assert doc.words > 2900
+
+
+def test_source_refs_point_into_source(doc):
+    for sec in doc.walk():
+        for b in sec.blocks:
+            for s in block_sentences(b):
+                raw = doc.source[s.ref.start : s.ref.end]
+                assert s.ref.section == sec.id
+                # The source span is the sentence before clean-up: same words, modulo the reported joins.
+                assert abs(count_words(raw) - s.words) <= 1, (raw, s.text)
+
+
+def _markdown_variant(tmp_path):
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    out = ["---", "title: Sample", "---", ""]
+    for ln in lines:
+        s = ln.strip(" \u00a0")
+        if s in TITLES[1:]:
+            out.append(f"## {s}")
+        elif s.startswith("•"):
+            out.append("- " + s[1:].strip())
+        else:
+            out.append(s)
+    p = tmp_path / "essay.md"
+    p.write_text("\n".join(out), encoding="utf-8")
+    return p
+
+
+def _docx_variant(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Sample", style="Title")
+    for ln in SEED.read_text(encoding="utf-8").splitlines():
+        s = ln.strip(" \u00a0")
+        if not s:
+            continue
+        if s in TITLES[1:]:
+            d.add_heading(s, level=1)
+        elif s.startswith("•"):
+            d.add_paragraph(s[1:].strip(), style="List Bullet")
+        else:
+            d.add_paragraph(s)
+    p = tmp_path / "essay.docx"
+    d.save(p)
+    return p
+
+
+@pytest.mark.parametrize("make", [_markdown_variant, _docx_variant])
+def test_variants_give_same_outline(tmp_path, doc, make):
+    other = read_essay(make(tmp_path))
+    assert [s.title for s in other.sections] == [s.title for s in doc.sections]
+    assert [s.id for s in other.sections] == [s.id for s in doc.sections]
+    assert [(bl.role, len(bl.items)) for _, bl in other.lists()] == [(bl.role, len(bl.items)) for _, bl in doc.lists()]
+
+
+def test_inspect_json_shape():
+    proc = run_cli("inspect", str(SEED), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [s["title"] for s in data["sections"]] == TITLES
+    assert set(data["sections"][0]) >= {"id", "title", "level", "words", "sections"}
+    assert [(x["role"], len(x["items"])) for x in data["lists"]] == [("key_judgments", 2), ("drivers", 7), ("limitations", 4)]
+    assert set(data["lists"][0]) >= {"section", "role", "lead_in", "items"}
+
+
+def test_inspect_terminal_view():
+    proc = run_cli("inspect", str(SEED))
+    assert proc.returncode == 0
+    assert "Diplomatic Divergences" in proc.stdout and "limitations" in proc.stdout
+    assert "Near-duplicate" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "name,content,needle",
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\n ", "empty"),
+        ("binary.txt", bytes(range(256)) * 10, "binary"),
+        ("bad.docx", b"this is not a zip", "not a .docx"),
+        ("essay.pdf", b"%PDF-1.4", "suffix"),
+    ],
+)
+def test_bad_input_one_line(tmp_path, name, content, needle):
+    p = tmp_path / name
+    p.write_bytes(content)
+    assert_user_error(run_cli("inspect", str(p)), needle, name)
+
+
+def test_missing_file_and_folder(tmp_path):
+    assert_user_error(run_cli("inspect", str(tmp_path / "nope.txt")), "no such file")
+    assert_user_error(run_cli("inspect", str(tmp_path)), "folder")
+
+
+def test_huge_file_refused(tmp_path):
+    p = tmp_path / "huge.txt"
+    with p.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    assert_user_error(run_cli("inspect", str(p)), "MB")
+
+
+def test_windows_1252_decoded_with_note(tmp_path):
+    p = tmp_path / "cp.txt"
+    p.write_bytes("Heading One\n\nThe caf\u00e9 costs \u20ac5 and it \u2019s fine. Another sentence here follows.\n".encode("cp1252"))
+    d = read_essay(p)
+    assert any("Windows-1252" in n for n in d.notes)
+    assert "caf\u00e9" in d.source
+
+
+def test_numbered_and_caps_headings_give_levels(tmp_path):
+    text = (
+        "1 INTRODUCTION\n\nThis report looks at the matter in some detail and with care for the reader.\n\n"
+        "1.1 Scope of the Work\n\nThe scope covers several things that matter to the reader of the report.\n\n"
+        "2 FINDINGS\n\nThe findings are set out below in the order in which they were reached.\n"
+    )
+    p = tmp_path / "n.txt"
+    p.write_text(text, encoding="utf-8")
+    d = read_essay(p)
+    assert [s.title for s in d.sections] == ["1 INTRODUCTION", "2 FINDINGS"]
+    assert [s.title for s in d.sections[0].subsections] == ["1.1 Scope of the Work"]
+
+
+def test_list_markers(tmp_path):
+    text = "Intro line that is a sentence and long enough to count as prose here. Steps include:\n\n1. first step\n2) second step\n* third\n- fourth\n"
+    p = tmp_path / "l.txt"
+    p.write_text(text, encoding="utf-8")
+    d = read_essay(p)
+    lists = [bl for _, bl in d.lists()]
+    assert sum(len(bl.items) for bl in lists) == 4
+    assert lists[0].lead_in is not None and lists[0].lead_in.text == "Steps include:"
+
+
+def test_mitigations_are_not_limitations(tmp_path):
+    text = ("Risks\n\nThe programme faces several difficulties that the agency has tried to manage over time. "
+            "The agency adopted the following mitigations to reduce these risks:\n\n• more staff\n• better training\n")
+    p = tmp_path / "m.txt"
+    p.write_text(text, encoding="utf-8")
+    assert [bl.role for _, bl in read_essay(p).lists()] == ["other"]
+
+
+words = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=0, max_size=400)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(words, st.sampled_from(["", "• item one", "1. step", "Heading Here", "These include:", "- x"])), max_size=30))
+def test_random_text_never_crashes_or_loses_words(tmp_path_factory, parts):
+    text = "\n".join(parts)
+    if not text.strip() or "\x00" in text:
+        return
+    p = tmp_path_factory.mktemp("h") / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    try:
+        d = read_essay(p)
+    except Exception as exc:  # only clear user errors are allowed
+        from policybrief.errors import InputError
+
+        assert isinstance(exc, InputError), exc
+        return
+    assert d.words == essay_words(d)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import json
+
+from conftest import SEED, run_cli
+from policybrief.analysis import LEANING
+from policybrief.analysis.findings import tables
+from policybrief.analysis.summarize import summarize
+from policybrief.model import Document
+
+HEADINGS = None
+
+
+def _texts(a, idx):
+    return [a.sentences[k].sentence.text for k in idx]
+
+
+def test_summary_has_no_heading_lead_in_or_duplicate(doc: Document, analysis):
+    titles = {s.title for s in doc.walk()}
+    leads = {bl.lead_in.text for _, bl in doc.lists() if bl.lead_in}
+    for focus in (None, {"military": 2, "arms": 2}, {"energy": 2, "oil": 2, "gas": 2}):
+        idx = summarize(analysis, max_words=250, focus=focus)
+        texts = _texts(analysis, idx)
+        assert texts and not (set(texts) & (titles | leads))
+        assert not any(t.endswith(":") for t in texts)
+        assert all(k not in analysis.duplicates for k in idx)
+        assert idx == sorted(idx)  # source order
+        for k in idx:  # a leaning sentence only with its predecessor
+            if LEANING.match(analysis.sentences[k].sentence.text):
+                assert k - 1 in idx
+        assert sum(len(t.split()) for t in texts) <= 250
+
+
+def test_thesis_repeats_never_both_in(analysis):
+    idx = summarize(analysis, max_sentences=12)
+    thesis = [t for t in _texts(analysis, idx) if "strong incentives to further enhance" in t]
+    assert len(thesis) <= 1
+
+
+def test_summary_follows_the_audience(analysis):
+    base = set(summarize(analysis, max_sentences=5))
+    defense = _texts(analysis, summarize(analysis, max_sentences=5, focus={"military": 3, "arms": 3, "defense": 3}))
+    energy = _texts(analysis, summarize(analysis, max_sentences=5, focus={"energy": 3, "oil": 3, "gas": 3}))
+    assert sum(("military" in t or "arms" in t or "defense" in t) for t in defense) >= 2
+    assert sum(("oil" in t or "gas" in t or "energy" in t) for t in energy) >= 2
+    assert set(defense) != set(energy)
+    assert base
+
+
+def test_limitations_table_evidence(analysis):
+    rows = tables(analysis)["limitations"]
+    assert len(rows) == 4
+    ev = [" ".join(e.text for e in r.evidence) for r in rows]
+    assert "Chinese analysts acknowledge that the Sino-Russian relationship has become more asymmetric" in ev[0]
+    assert "Another limitation is that Russia, though still an important source of technology" in ev[1]
+    assert rows[2].section == "diplomatic-divergences"
+    assert "Another limitation could arise from friction or competition in Central Asia" in ev[3]
+    assert "It is also possible that increasing Russian activities in East Asia could create tension" in ev[3]
+
+
+def test_drivers_and_key_judgments_tables(analysis):
+    t = tables(analysis)
+    assert [r.item.text for r in t["drivers"]][0] == "countering perceived U.S. hegemony"
+    assert len(t["drivers"]) == 7 and all(r.evidence for r in t["drivers"])
+    assert len(t["key_judgments"]) == 2
+
+
+def test_prose_limitations_section(tmp_path):
+    from policybrief.analysis import analyse
+    from policybrief.readers import read_essay
+
+    p = tmp_path / "e.txt"
+    p.write_text(
+        "Background\n\nThe programme started in 2010 and has grown every year since then, in many regions.\n\n"
+        "Risks and Limitations\n\nThe main limitation is that funding is uncertain beyond next year for most sites. "
+        "Staff turnover is high in rural offices. A further risk is that data quality varies across the regions.\n",
+        encoding="utf-8",
+    )
+    rows = tables(analyse(read_essay(p)))["limitations"]
+    assert [r.item.text.split()[:3] for r in rows] == [["The", "main", "limitation"], ["A", "further", "risk"]]
+
+
+def test_summarize_cli_plain_and_json():
+    proc = run_cli("summarize", str(SEED), "--words", "80")
+    assert proc.returncode == 0 and proc.stdout.count("\n") == 1
+    assert len(proc.stdout.split()) <= 80
+    data = json.loads(run_cli("summarize", str(SEED), "--sentences", "3", "--json", "--audience", "economic-energy").stdout)
+    assert len(data["summary"]) == 3
+    assert set(data["summary"][0]) == {"text", "section", "paragraph", "sentence"}
+    assert set(data["tables"]) == {"limitations", "drivers", "key_judgments"}
+    assert set(data["tables"]["limitations"][0]) == {"item", "evidence", "section"}
