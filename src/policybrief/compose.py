@@ -27,7 +27,6 @@ from policybrief.model import (
     ListItem,
     Paragraph,
     Section,
-    Table,
     block_words,
 )
 from policybrief.profiles import match_sections
@@ -254,4 +253,4 @@ def block_words_sum(blocks: list[Block]) -> int:
     return sum(block_words(b) for b in blocks)
 
 
-__all__ = ["SectionPlan", "Table", "compose", "plan"]
+__all__ = ["SectionPlan", "compose", "plan"]

@@ -242,7 +242,7 @@ def build_many(
     if workers <= 1 or len(work) < 8:
         # Small builds: one process, each essay read and analysed once.
         grouped = [_Job(str(e), input_format, ids, formats, str(out), tmpl) for e in essays]
-        return [r for job in grouped for r in _with_progress(_run_job, job, progress, len(grouped))]
+        return [r for job in grouped for r in _run_job(job)]
     import concurrent.futures as cf
     import multiprocessing as mp
 
@@ -267,10 +267,6 @@ def _check_out_dir(out: Path) -> None:
         probe = probe.parent
     if not os.access(probe, os.W_OK | os.X_OK):
         raise RenderError("output folder is not writable", str(out))
-
-
-def _with_progress(fn, job, progress: bool, total: int):  # noqa: ANN001, ANN202
-    return fn(job)
 
 
 def _progress_iter(it, total: int, progress: bool):  # noqa: ANN001, ANN202

@@ -102,11 +102,8 @@ def tables(analysis: Analysis) -> dict[str, list[Row]]:
 
 
 def _items(bl: BulletList) -> list[Sentence]:
-    items = []
-    for it in bl.items:
-        text = it.text
-        items.append(Sentence(text, it.ref))
-    return items
+    """Each item as one Sentence (items of several sentences joined), keeping the item's SourceRef."""
+    return [Sentence(it.text, it.ref) for it in bl.items]
 
 
 def _prose_limitations(analysis: Analysis) -> list[Row]:
