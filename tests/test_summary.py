@@ -8,6 +8,7 @@ from policybrief.analysis.findings import tables
 from policybrief.analysis.summarize import summarize
 from policybrief.model import Document
 
+
 def _texts(a, idx):
     return [a.sentences[k].sentence.text for k in idx]
 
