@@ -32,31 +32,48 @@ class Row:
     section: str
 
 
-def _idf(analysis: Analysis) -> dict[str, float]:
+@dataclass
+class _Index:
+    """What every item's evidence search needs, built once per analysis (not once per item)."""
+
+    idf: dict[str, float]
+    titles: dict[str, set[str]]
+    terms: list[set[str]]
+    postings: dict[str, list[int]]
+    """Term -> prose sentences (not near-duplicates) holding it, in source order."""
+
+
+def _index(analysis: Analysis) -> _Index:
     m = analysis.matrix
-    return {t: float(m.idf[j]) for t, j in m.vocab.items()}
+    terms = [set(ts) for ts in m.terms]
+    postings: dict[str, list[int]] = {}
+    for k, info in enumerate(analysis.sentences):
+        if info.kind == "paragraph" and k not in analysis.duplicates:
+            for t in terms[k]:
+                postings.setdefault(t, []).append(k)
+    return _Index(
+        {t: float(m.idf[j]) for t, j in m.vocab.items()},
+        {s.id: set(content_terms(s.title)) for s in analysis.doc.walk()},
+        terms,
+        postings,
+    )
 
 
-def _titles(analysis: Analysis) -> dict[str, set[str]]:
-    return {s.id: set(content_terms(s.title)) for s in analysis.doc.walk()}
-
-
-def evidence_for(analysis: Analysis, item_text: str, kind: str, home: str, limit: int = 2) -> list[int]:
+def evidence_for(
+    analysis: Analysis, item_text: str, kind: str, home: str, limit: int = 2, index: _Index | None = None
+) -> list[int]:
     """Indexes of the best one or two prose sentences that discuss an item."""
-    idf = _idf(analysis)
-    titles = _titles(analysis)
+    ix = index or _index(analysis)
+    idf, titles = ix.idf, ix.titles
     want = set(content_terms(item_text))
     if not want:
         return []
     total = sum(idf.get(t, 1.0) for t in want)
     scored: list[tuple[float, int]] = []
-    for k, info in enumerate(analysis.sentences):
-        if info.kind != "paragraph" or k in analysis.duplicates:
-            continue
-        have = set(analysis.matrix.terms[k])
-        overlap = sum(idf.get(t, 1.0) for t in want & have) / total
-        if overlap == 0:
-            continue
+    candidates = sorted({k for t in want for k in ix.postings.get(t, ())})
+    for k in candidates:
+        info = analysis.sentences[k]
+        overlap = sum(idf.get(t, 1.0) for t in want & ix.terms[k]) / total
         title_hit = len(want & titles.get(info.section, set())) / len(want)
         score = overlap + 0.5 * title_hit
         if _STATES[kind].search(info.sentence.text):
@@ -70,14 +87,14 @@ def evidence_for(analysis: Analysis, item_text: str, kind: str, home: str, limit
     first = scored[0][1]
     picked = [first]
     if limit > 1:
-        covered = set(analysis.matrix.terms[first]) & want
+        covered = ix.terms[first] & want
         rest = want - covered
         if rest:
             best, best_gain = None, 0.0
             for _score, k in scored[1:40]:
                 if analysis.sentences[k].section != analysis.sentences[first].section:
                     continue
-                gain = sum(idf.get(t, 1.0) for t in rest & set(analysis.matrix.terms[k])) / total
+                gain = sum(idf.get(t, 1.0) for t in rest & ix.terms[k]) / total
                 if gain > best_gain + 1e-9:
                     best, best_gain = k, gain
             if best is not None and best_gain >= 0.15:
@@ -88,11 +105,12 @@ def evidence_for(analysis: Analysis, item_text: str, kind: str, home: str, limit
 def tables(analysis: Analysis) -> dict[str, list[Row]]:
     """Rows for every kind: from the essay's lists of that role, else (limitations) from a prose section."""
     out: dict[str, list[Row]] = {k: [] for k in KINDS}
+    ix = _index(analysis)
     for sec, bl in analysis.doc.lists():
         if bl.role not in out:
             continue
         for item in _items(bl):
-            ev = evidence_for(analysis, item.text, bl.role, sec.id)
+            ev = evidence_for(analysis, item.text, bl.role, sec.id, index=ix)
             sents = tuple(analysis.sentences[k].sentence for k in sorted(ev))
             where = analysis.sentences[ev[0]].section if ev else sec.id
             out[bl.role].append(Row(item, sents, where))
