@@ -74,11 +74,9 @@ def _split_lead_in(elements: list) -> list:
                 rest = para.text[:a]
                 if rest.strip():
                     out[-1] = RawPara(rest.rstrip(), para.offset)
-                    el_context = para.text[spans[-2][0] : spans[-2][1]] if len(spans) > 1 else ""
+                    el.context = para.text[spans[-2][0] : spans[-2][1]] if len(spans) > 1 else ""
                 else:
                     out.pop()
-                    el_context = ""
-                el.context = el_context  # type: ignore[attr-defined]
         out.append(el)
     return out
 
@@ -146,7 +144,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             if items:
                 current.blocks.append(BulletList(tuple(items), lead, el.ordered))
                 current.pending_lists.append(
-                    (idx, lead.text if lead else "", getattr(el, "context", ""), [it.text for it in items])
+                    (idx, lead.text if lead else "", el.context, [it.text for it in items])
                 )
         elif isinstance(el, RawTable):
             header = tuple(clean(c)[0].strip() for c in el.header)

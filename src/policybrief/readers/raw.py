@@ -30,6 +30,8 @@ class RawList:
     lead_in: tuple[str, int] | None = None
     markers: list[str] = field(default_factory=list)
     """The bullet or number of each item as written."""
+    context: str = ""
+    """The sentence before the lead-in, which often names what the list is ("...a number of limitations")."""
 
 
 @dataclass
