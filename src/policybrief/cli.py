@@ -137,6 +137,73 @@ def build(
         raise typer.Exit(1)
 
 
+@app.command()
+def email(
+    essay: Path = typer.Argument(..., help="The essay."),
+    audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable)."),
+    all_audiences: bool = typer.Option(False, "--all", help="Every audience profile (the default)."),
+    to: list[str] = typer.Option([], "--to", help="Recipient (repeatable); replaces the profile's delivery.to."),
+    cc: list[str] = typer.Option([], "--cc", help="Cc recipient (repeatable); replaces delivery.cc."),
+    bcc: list[str] = typer.Option([], "--bcc", help="Bcc recipient (repeatable); replaces delivery.bcc."),
+    sender: str | None = typer.Option(None, "--sender", help="From address (default: the profile's delivery.sender)."),
+    fmt: str | None = typer.Option(None, "--attach", help="Comma-separated files to attach: pdf, docx, md (default: delivery.attach)."),
+    send: bool = typer.Option(False, "--send", help="Deliver over SMTP (otherwise only write .eml drafts)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written or sent; write and send nothing."),
+    out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder: briefs and .eml go in OUT/ESSAY/."),
+    max_mb: float | None = typer.Option(None, "--max-size", min=0.001, help="Attachment budget in MB (default: delivery.max_attachment_mb, 10)."),
+    strict: bool = typer.Option(False, "--strict", help="An audience over the attachment budget fails instead of warning."),
+    smtp_host: str | None = typer.Option(None, "--smtp-host", envvar="PB_SMTP_HOST", help="SMTP server [env PB_SMTP_HOST]."),
+    smtp_port: int | None = typer.Option(None, "--smtp-port", envvar="PB_SMTP_PORT", help="Port (default 587, 465 with tls, 25 with none) [env PB_SMTP_PORT]."),
+    smtp_security: str = typer.Option("starttls", "--smtp-security", envvar="PB_SMTP_SECURITY", help="starttls, tls or none [env PB_SMTP_SECURITY]."),
+    smtp_user: str | None = typer.Option(None, "--smtp-user", envvar="PB_SMTP_USER", help="Login; the password comes from PB_SMTP_PASSWORD or a prompt [env PB_SMTP_USER]."),
+    retries: int = typer.Option(2, "--retries", min=0, help="Retries after a temporary SMTP failure."),
+    retry_wait: float = typer.Option(2.0, "--retry-wait", min=0, envvar="PB_SMTP_RETRY_WAIT", help="Seconds before the first retry (doubles each time)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the messages and per-recipient results as JSON."),
+    templates: Path | None = TEMPLATES_OPT,
+    input_format: str | None = FROM_OPT,
+) -> None:
+    """Write each audience's brief as an email draft (.eml beside the briefs) and, with --send, deliver it.
+
+    The body carries the executive summary and key judgments (text and HTML); the briefs are attached.
+    Drafts carry X-Unsent: 1, so a mail client opens them ready to edit and send.
+    Exit code: 0 all well, 1 an audience or recipient failed, 2 bad input or settings (nothing written or sent).
+
+    Example: policybrief email seeds/china-russia-partnership.txt -a principals --to "Jane Doe <jane@example.gov>"
+
+    Example: PB_SMTP_PASSWORD=... policybrief email essay.txt --all --send --smtp-host smtp.example.gov --smtp-user analyst
+    """
+    from policybrief import pipeline
+
+    settings = None
+    if send and not dry_run:
+        settings = pipeline.smtp_settings(
+            smtp_host, smtp_port, smtp_security, smtp_user, retries=retries, retry_wait=retry_wait, prompt=_prompt_password()
+        )
+    formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
+    results = pipeline.email_many(
+        essay, audience or None, out=out, templates=templates, input_format=input_format, formats=formats,
+        to=to, cc=cc, bcc=bcc, sender=sender, send=send, smtp=settings, dry_run=dry_run, max_mb=max_mb, strict=strict,
+    )
+    for r in results:
+        for w in r.warnings or []:
+            sys.stderr.write(f"policybrief: warning: {r.audience}: {w}\n")
+    if as_json:
+        _print_json([r.as_dict() for r in results])
+    else:
+        print(pipeline.email_table(results, sending=send, dry_run=dry_run))
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def _prompt_password():  # noqa: ANN202
+    """getpass when someone is at the terminal; None otherwise (then PB_SMTP_PASSWORD must be set)."""
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass
+
+
 @audiences_app.command("list")
 def audiences_list(templates: Path | None = TEMPLATES_OPT) -> None:
     """List the audience profiles: id, title, budget, where defined.

@@ -343,3 +343,243 @@ def templates_init(folder: Path, force: bool) -> str:
     if kept:
         msg += f"; kept {len(kept)} existing file(s) (use --force to overwrite): {', '.join(kept)}"
     return msg + f"\nuse them with: policybrief build ESSAY --templates {folder}"
+
+
+# ------------------------------------------------------------------------------------------------ email
+
+ATTACHMENT_KINDS = {"pdf": "PDF", "docx": "Word", "md": "Markdown"}
+
+
+@dataclass
+class EmailResult:
+    """One audience's message: where the .eml went, what it carries, and what happened to each recipient."""
+
+    audience: str
+    subject: str = ""
+    sender: str = ""
+    to: list[str] | None = None
+    cc: list[str] | None = None
+    bcc: list[str] | None = None
+    eml: str = ""
+    attachments: list[dict[str, Any]] | None = None
+    attachment_bytes: int = 0
+    warnings: list[str] | None = None
+    recipients: list[dict[str, str]] | None = None
+    """Per recipient: {"address", "status": sent | refused | failed, "detail"}; empty when not sending."""
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and all(r["status"] == "sent" for r in self.recipients or [])
+
+
+def smtp_settings(host, port, security, user, *, retries, retry_wait, prompt):  # noqa: ANN001, ANN201
+    from policybrief.delivery import smtp
+
+    return smtp.settings(host, port, security, user, retries=retries, retry_wait=retry_wait, prompt=prompt)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def _message_time() -> Any:
+    import datetime as dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _recipients(lp, overrides: dict[str, tuple]):  # noqa: ANN001, ANN202
+    """(sender, to, cc, bcc) as Addresses: the command line's where given, else the profile's (errors at file:line)."""
+    from policybrief.delivery.addresses import parse_address
+    from policybrief.errors import DeliveryError
+
+    d = lp.profile.delivery
+    out = {}
+    for key in ("to", "cc", "bcc"):
+        if overrides.get(key):
+            out[key] = overrides[key]
+            continue
+        addrs = []
+        for i, text in enumerate(getattr(d, key)):
+            try:
+                addrs.append(parse_address(text, f"delivery.{key}[{i}]"))
+            except DeliveryError as exc:
+                raise DeliveryError(exc.message, lp.where("delivery", key, i)) from None
+        out[key] = tuple(addrs)
+    if overrides.get("sender"):
+        sender = overrides["sender"][0]
+    else:
+        try:
+            sender = parse_address(d.sender, "delivery.sender")
+        except DeliveryError as exc:
+            raise DeliveryError(exc.message, lp.where("delivery", "sender")) from None
+    return sender, out["to"], out["cc"], out["bcc"]
+
+
+def email_many(
+    essay: Path,
+    audiences: list[str] | None,
+    *,
+    out: Path,
+    templates: str | Path | None = None,
+    input_format: str | None = None,
+    formats: list[str] | None = None,
+    to: list[str] | None = None,
+    cc: list[str] | None = None,
+    bcc: list[str] | None = None,
+    sender: str | None = None,
+    send: bool = False,
+    smtp: Any = None,
+    dry_run: bool = False,
+    max_mb: float | None = None,
+    strict: bool = False,
+) -> list[EmailResult]:
+    """Per audience: build its briefs, write an .eml draft beside them and, with `send`, deliver it over `smtp`.
+
+    Everything that can be checked is checked before the first file is written: addresses, templates, recipients,
+    and (when sending) the SMTP connection and login. After that one audience's failure never stops the others.
+    """
+    from policybrief.analysis import analyse
+    from policybrief.compose import compose
+    from policybrief.delivery import message, templating
+    from policybrief.delivery.addresses import parse_addresses
+    from policybrief.errors import BriefError, DeliveryError, RenderError
+    from policybrief.profiles import load_profiles
+    from policybrief.templates_dir import find_template
+    from policybrief.writers import render, save
+
+    for fmt in formats or []:
+        if fmt not in FORMAT_NAMES:
+            raise RenderError(f"unknown format '{fmt}' (known: {', '.join(FORMAT_NAMES)})")
+    overrides = {k: parse_addresses(v, f"--{k}") for k, v in (("to", to), ("cc", cc), ("bcc", bcc)) if v}
+    if sender:
+        overrides["sender"] = parse_addresses([sender], "--sender")
+    doc = read(essay, input_format)
+    analysis = analyse(doc)
+    ps = load_profiles(templates)
+    ids = audiences or ps.ids
+    for pid in ids:
+        ps.load(pid)
+    _check_out_dir(out)
+    when = _message_time()
+    essay_ctx = {"title": doc.title, "id": "", "date": doc.meta("date") or "", "file": Path(essay).name}
+
+    # Phase 1: everything in memory. A template, address or recipient problem stops here, before any write.
+    planned: list[tuple[EmailResult, Any, list[tuple[Path, bytes]], Path]] = []
+    for pid in ids:
+        lp = ps.load(pid)
+        profile = ps.get(pid, doc)
+        d = profile.delivery
+        from_addr, to_a, cc_a, bcc_a = _recipients(lp, overrides)
+        if send and not (to_a or cc_a or bcc_a):
+            raise DeliveryError(f"audience '{pid}' has no recipients: set delivery.to in its profile or give --to", lp.where("delivery"))
+        brief = compose(doc, analysis, profile)
+        style = load_style(templates, profile.style)
+        files: list[tuple[Path, bytes]] = []
+        attachments = []
+        for fmt in formats or list(d.attach):
+            path = output_path(out, brief.essay_id, profile.filename, pid, fmt, brief.date)
+            data = render(fmt, brief, style)
+            files.append((path, data))
+            attachments.append(message.Attachment(path.name, data, fmt))
+        eml_path = output_path(out, brief.essay_id, profile.filename, pid, "eml", brief.date)
+        ctx = {
+            "brief": message.brief_context(brief),
+            "profile": {"id": profile.id, "title": profile.title, "audience": profile.audience, "description": profile.description},
+            "essay": {**essay_ctx, "id": brief.essay_id},
+            "attachments": [{"filename": a.filename, "kind": ATTACHMENT_KINDS[a.format], "size": _size(len(a.data))} for a in attachments],
+            "language": brief.language,
+        }
+        subject = templating.render(d.subject, ctx, where=lp.where("delivery", "subject"))
+        subject = subject.strip()  # a line break inside stays, and message.build rejects it
+        text_t = find_template(templates, "email", d.text_template)
+        html_t = find_template(templates, "email", d.html_template)
+        text = templating.render(text_t.read_text(encoding="utf-8"), ctx, where=str(text_t))
+        html = templating.render(html_t.read_text(encoding="utf-8"), ctx, where=str(html_t), html=True)
+        outgoing = message.Outgoing(pid, from_addr, to_a, cc_a, bcc_a, subject, text, html, tuple(attachments), when)
+        try:
+            message.build(outgoing, draft=True)
+        except DeliveryError as exc:
+            raise DeliveryError(exc.message, lp.where("delivery", "subject")) from None
+        res = EmailResult(
+            pid, subject, str(from_addr), [str(a) for a in to_a], [str(a) for a in cc_a], [str(a) for a in bcc_a], str(eml_path),
+            [{"filename": a.filename, "format": a.format, "size": len(a.data), "path": str(p)} for a, (p, _) in zip(attachments, files, strict=True)],
+            outgoing.attachment_bytes, [], [],
+        )
+        budget = max_mb if max_mb is not None else d.max_attachment_mb
+        if outgoing.attachment_bytes > budget * 1024 * 1024:
+            over = f"attachments total {_size(outgoing.attachment_bytes)}, over the {budget:g} MB budget"
+            if strict:
+                res.error = over + " (--strict)"
+            else:
+                res.warnings = [over]
+        planned.append((res, outgoing, files, eml_path))
+    if dry_run:
+        return [p[0] for p in planned]
+
+    session = None
+    if send:
+        if smtp is None:
+            raise DeliveryError("no SMTP settings given for --send")
+        from policybrief.delivery.smtp import Sender
+
+        session = Sender(smtp)
+        session.check()  # bad host, no STARTTLS, wrong password: exit 2, nothing written
+    try:
+        # Phase 2: write the briefs and the drafts.
+        for res, outgoing, files, eml_path in planned:
+            if res.error:
+                continue
+            try:
+                for path, data in files:
+                    save(path, data)
+                save(eml_path, message.as_bytes(message.build(outgoing, draft=True)))
+            except BriefError as exc:
+                res.error = str(exc)
+        # Phase 3: send.
+        if session is not None:
+            for res, outgoing, _files, _eml in planned:
+                if res.error:
+                    continue
+                sent = session.send(message.build(outgoing, draft=False), outgoing.sender.addr_spec, outgoing.recipients)
+                res.recipients = [{"address": d.address, "status": d.status, "detail": d.detail} for d in sent]
+    finally:
+        if session is not None:
+            session.close()
+    return [p[0] for p in planned]
+
+
+def email_table(results: list[EmailResult], *, sending: bool, dry_run: bool) -> str:
+    lines = []
+    for r in results:
+        head = f"{r.audience}: {r.subject}"
+        lines.append(head)
+        if r.error:
+            lines.append(f"   FAILED: {r.error}")
+            continue
+        for label, addrs in (("to", r.to), ("cc", r.cc), ("bcc", r.bcc)):
+            if addrs:
+                lines.append(f"   {label + ':':<7}{', '.join(addrs)}")
+        att = ", ".join(f"{a['filename']} ({_size(a['size'])})" for a in r.attachments or [])
+        lines.append(f"   {'files:':<7}{att}")
+        lines.append(f"   {'draft:':<7}{os.path.relpath(r.eml) if not dry_run else '(dry run: not written)'}")
+        for w in r.warnings or []:
+            lines.append(f"   warning: {w}")
+        for d in r.recipients or []:
+            lines.append(f"   {d['status'].upper():<8}{d['address']}" + (f"  ({d['detail']})" if d["status"] != "sent" else ""))
+    ok = sum(1 for r in results if r.ok)
+    verb = "would be written" if dry_run else ("sent" if sending else "written as drafts")
+    if sending and not dry_run:
+        n_sent = sum(1 for r in results for d in r.recipients or [] if d["status"] == "sent")
+        n_all = sum(len(r.recipients or []) for r in results)
+        lines.append(f"{ok} of {len(results)} message(s) fully sent; {n_sent} of {n_all} recipient(s) accepted")
+    else:
+        lines.append(f"{ok} of {len(results)} message(s) {verb}")
+    return "\n".join(lines)

@@ -166,6 +166,8 @@ def _validation_error(exc: Exception, rp: RawProfile, lines: Lines) -> ProfileEr
             break
     where = f"{hit[0]}:{hit[1]}" if hit else f"{_shown(rp.path)}:1"
     key = _fmt_path(loc)
+    if err.get("type") == "extra_forbidden" and "password" in str(loc[-1]).lower():
+        return ProfileError(f"{key}: passwords never go in a profile; set PB_SMTP_PASSWORD or answer the prompt", where)
     if err.get("type") == "extra_forbidden":
         model = Profile
         for part in loc[:-1]:

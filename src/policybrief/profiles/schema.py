@@ -68,7 +68,12 @@ class Delivery(_Strict):
     subject: str = "{{ profile.title }}: {{ brief.title }}"
     """A Jinja2 template (sandboxed) with `brief`, `profile` and `essay` in scope."""
     sender: str = "policybrief@localhost"
-    attach: list[Literal["docx", "pdf", "md"]] = Field(default_factory=lambda: ["pdf", "docx"])
+    attach: list[Literal["docx", "pdf", "md"]] = Field(default_factory=lambda: ["pdf", "docx"], min_length=1)
+    max_attachment_mb: float = Field(default=10.0, gt=0)
+    """Attachment size budget per message: over it, a warning (a failure with `email --strict`)."""
+    text_template: str = Field(default="body.txt.j2", pattern=r"^[A-Za-z0-9_.-]+$")
+    """Plain-text body template, in the templates folder's `email/`."""
+    html_template: str = Field(default="body.html.j2", pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 class Profile(_Strict):

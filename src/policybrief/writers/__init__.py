@@ -48,10 +48,15 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def write(fmt: str, brief: Brief, path: Path, style: dict[str, Any]) -> int:
     data = render(fmt, brief, style)
+    save(path, data)
+    return len(data)
+
+
+def save(path: Path, data: bytes) -> None:
+    """`atomic_write` with the user-facing errors (permission, disk full...)."""
     try:
         atomic_write(path, data)
     except PermissionError:
         raise RenderError("cannot write here (permission denied)", str(path.parent)) from None
     except OSError as exc:
         raise RenderError(f"cannot write ({exc.strerror or exc})", str(path)) from None
-    return len(data)
