@@ -315,6 +315,7 @@ def validate_profiles(paths: list[Path], essay: Path | None, templates: str | Pa
     ids = ps.ids
     for pid in ids:
         ps.get(pid, doc)
+        _recipients(ps.load(pid), {})  # delivery addresses, with file:line
     return f"{len(ids)} profile(s) valid" + (f" against {essay}" if essay else "") + ": " + ", ".join(ids)
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document as load_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -63,67 +65,91 @@ def _field(paragraph, instr: str, shown: str) -> None:  # noqa: ANN001
     paragraph._p.append(fld)
 
 
-def _complex_field(paragraph, part: str, instr: str = "") -> None:  # noqa: ANN001
-    run = paragraph.add_run()
-    fc = OxmlElement("w:fldChar")
-    fc.set(qn("w:fldCharType"), part)
-    run._r.append(fc)
-    if instr:
-        it = OxmlElement("w:instrText")
-        it.set(qn("xml:space"), "preserve")
-        it.text = instr
-        paragraph.add_run()._r.append(it)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _shade(paragraph, fill: str, border: str) -> None:  # noqa: ANN001
-    ppr = paragraph._p.get_or_add_pPr()
-    bdr = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "6")
-        el.set(qn("w:space"), "6")
-        el.set(qn("w:color"), border)
-        bdr.append(el)
-    ppr.append(bdr)
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    ppr.append(shd)
+def _x(text: str) -> str:
+    """Text escaped for WordprocessingML (and stripped of characters XML 1.0 cannot hold)."""
+    return escape(_INVALID_XML.sub("", text), {'"': "&quot;"})
 
 
-def _repeat_header(row) -> None:  # noqa: ANN001
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
+def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
+    rpr = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    return f'<w:r>{f"<w:rPr>{rpr}</w:rPr>" if rpr else ""}<w:t xml:space="preserve">{_x(text)}</w:t></w:r>'
 
 
-def _style(doc, name: str, fallback: str) -> str:  # noqa: ANN001
-    names = {s.name for s in doc.styles}
-    return name if name in names else fallback
+class _Body:
+    """The body as WordprocessingML text, parsed once at the end: python-docx's per-paragraph API looks styles up
+    by scanning every style each time and tables cell by cell, which made a brief cost 4x a plain document."""
+
+    def __init__(self, doc) -> None:  # noqa: ANN001
+        self.doc = doc
+        self.parts: list[str] = []
+        self.ids = {}
+        for el in doc.styles.element.iterchildren(qn("w:style")):
+            name = el.find(qn("w:name"))
+            if name is not None:
+                self.ids[name.get(qn("w:val")).lower()] = el.get(qn("w:styleId"))
+
+    def style(self, *names: str) -> str | None:
+        for n in names:
+            sid = self.ids.get(n.lower())
+            if sid:
+                return sid
+        return None
+
+    def para(self, runs: str, style: str | None = None, ppr: str = "") -> None:
+        pstyle = f'<w:pStyle w:val="{style}"/>' if style else ""
+        props = pstyle + ppr
+        self.parts.append(f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>")
+
+    def text(self, text: str, *names: str, ppr: str = "") -> None:
+        self.para(_run(text) if text else "", self.style(*names) if names else None, ppr)
+
+    def heading(self, text: str, level: int) -> None:
+        self.text(text, f"heading {min(max(level, 1), 9)}")
+
+    def table(self, header: list[str], rows: list[list[str]], style_name: str, widths: list[float] | None = None) -> None:
+        ncols = max(1, len(header))
+        if widths:
+            tw = [int(w * 1440) for w in widths[:ncols]]
+        else:
+            tw = [int(6.5 * 1440 / ncols)] * ncols
+        sid = self.style(style_name, "Table Grid")
+        tblpr = (f'<w:tblStyle w:val="{sid}"/>' if sid else "") + '<w:tblW w:type="auto" w:w="0"/>'
+        tblpr += '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+        out = [f"<w:tbl><w:tblPr>{tblpr}</w:tblPr><w:tblGrid>", *(f'<w:gridCol w:w="{w}"/>' for w in tw), "</w:tblGrid>"]
+
+        def row(cells: list[str], head: bool) -> str:
+            trpr = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if head else ""
+            tcs = "".join(
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{tw[j]}"/></w:tcPr><w:p>{_run(c, bold=head) if c else ""}</w:p></w:tc>'
+                for j, c in enumerate((cells + [""] * ncols)[:ncols])
+            )
+            return f"<w:tr>{trpr}{tcs}</w:tr>"
+
+        out.append(row(header, True))
+        out += [row(r, False) for r in rows]
+        out.append("</w:tbl>")
+        self.parts.append("".join(out))
+        self.para("")
+
+    def commit(self) -> None:
+        body = self.doc.element.body
+        xml = f'<w:body xmlns:w="{_W}">{"".join(self.parts)}</w:body>'
+        new = parse_xml(xml)
+        sect = body.find(qn("w:sectPr"))
+        for child in list(new):
+            if sect is not None:
+                sect.addprevious(child)
+            else:
+                body.append(child)
 
 
-def _add_table(doc, header: list[str], rows: list[list[str]], style_name: str, widths: list[float] | None = None) -> None:  # noqa: ANN001
-    table = doc.add_table(rows=1 + len(rows), cols=max(1, len(header)))
-    table.style = _style(doc, style_name, "Table Grid")
-    for j, h in enumerate(header):
-        cell = table.rows[0].cells[j]
-        cell.text = ""
-        cell.paragraphs[0].add_run(h).bold = True
-    _repeat_header(table.rows[0])
-    for i, row in enumerate(rows, 1):
-        cells = table.rows[i].cells
-        for j, text in enumerate(row):
-            cells[j].text = text
-    if widths:
-        from docx.shared import Inches
-
-        for row in table.rows:
-            for j, w in enumerate(widths[: len(row.cells)]):
-                row.cells[j].width = Inches(w)
-    doc.add_paragraph()
+def _shading(fill: str, border: str) -> str:
+    sides = "".join(f'<w:{s} w:val="single" w:sz="6" w:space="6" w:color="{border}"/>' for s in ("top", "left", "bottom", "right"))
+    return f'<w:pBdr>{sides}</w:pBdr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
 
 
 def _header_footer(doc, brief: Brief) -> None:  # noqa: ANN001
@@ -149,27 +175,28 @@ def _header_footer(doc, brief: Brief) -> None:  # noqa: ANN001
     _field(fp, "NUMPAGES", "1")
 
 
-def _toc(doc, brief: Brief) -> None:  # noqa: ANN001
+def _toc(b: _Body, brief: Brief) -> None:
+    """A TOC field whose cached result already lists the entries, so the contents are not empty when opened."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Inches
 
-    names = {s.name for s in doc.styles}
+    doc = b.doc
     for level in (1, 2):
-        if f"toc {level}" not in names:
+        if b.style(f"toc {level}") is None:
             st = doc.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
             st.base_style = doc.styles["Normal"]
             st.paragraph_format.left_indent = Inches(0.25 * (level - 1))
             st.paragraph_format.space_after = Pt(2)
-    doc.add_paragraph("Contents", style=_style(doc, "TOC Heading", "Heading 1"))
+            b.ids[f"toc {level}"] = st.style_id
+    b.text("Contents", "TOC Heading", "heading 1")
     entries = [(s.title, s.level) for s in brief.sections]
+    begin = '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+    begin += '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     for i, (title, level) in enumerate(entries):
-        p = doc.add_paragraph(style=_style(doc, f"toc {level}", "Normal"))
-        if i == 0:
-            _complex_field(p, "begin", ' TOC \\o "1-2" \\h \\z \\u ')
-            _complex_field(p, "separate")
-        p.add_run(title)
+        runs = (begin if i == 0 else "") + _run(title)
         if i == len(entries) - 1:
-            _complex_field(p, "end")
+            runs += '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        b.para(runs, b.style(f"toc {level}", "Normal"))
 
 
 def _properties(doc, brief: Brief) -> None:  # noqa: ANN001
@@ -189,17 +216,44 @@ def _properties(doc, brief: Brief) -> None:  # noqa: ANN001
     cp.last_printed = when
 
 
-def _normalise_zip(data: bytes, brief: Brief) -> bytes:
+def _stamp(brief: Brief) -> tuple[int, int, int, int, int, int]:
     when = fixed_time(brief)
-    stamp = (max(1980, when.year), when.month, when.day, when.hour, when.minute, when.second)
+    return (max(1980, when.year), when.month, when.day, when.hour, when.minute, when.second)
+
+
+def _zip(entries: list[tuple[str, bytes]], brief: Brief) -> bytes:
+    """A zip with fixed timestamps and permissions, so that equal inputs give equal bytes."""
+    stamp = _stamp(brief)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            zi = zipfile.ZipInfo(name, date_time=stamp)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            zout.writestr(zi, zin.read(info.filename))
+            z.writestr(zi, data)
     return out.getvalue()
+
+
+def _save(doc, brief: Brief) -> bytes:  # noqa: ANN001
+    """Serialise the package straight into a deterministic zip (python-docx's own save stamps the current time,
+    and re-zipping its output cost as much as the save itself)."""
+    try:
+        from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+        from docx.opc.pkgwriter import _ContentTypesItem
+
+        pkg = doc.part.package
+        parts = list(pkg.iter_parts())
+        entries = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob), (PACKAGE_URI.rels_uri.membername, pkg.rels.xml)]
+        for part in parts:
+            entries.append((part.partname.membername, part.blob))
+            if len(part.rels):
+                entries.append((part.partname.rels_uri.membername, part.rels.xml))
+    except (ImportError, AttributeError):  # a python-docx without these internals: save, then re-zip
+        buf = io.BytesIO()
+        doc.save(buf)
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin:
+            entries = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
+    return _zip(entries, brief)
 
 
 def render(brief: Brief, style: dict[str, Any]) -> bytes:
@@ -208,49 +262,46 @@ def render(brief: Brief, style: dict[str, Any]) -> bytes:
     border = str(style.get("colors", {}).get("accent", "1F3B5B")).lstrip("#")
     table_style = str(style.get("docx_table_style", "Light Grid Accent 1"))
     _header_footer(doc, brief)
-    doc.add_paragraph(brief.title, style=_style(doc, "Title", "Heading 1"))
-    doc.add_paragraph(brief.subtitle, style=_style(doc, "Subtitle", "Normal"))
+    b = _Body(doc)
+    b.text(brief.title, "Title", "heading 1")
+    b.text(brief.subtitle, "Subtitle")
     for label, value in title_lines(brief):
-        p = doc.add_paragraph()
-        p.add_run(f"{label}: ").bold = True
-        p.add_run(value)
+        b.para(_run(f"{label}: ", bold=True) + _run(value))
     if brief.summary:
-        doc.add_heading(brief.summary_title, level=1)
+        b.heading(brief.summary_title, 1)
         if brief.summary_style == "bullets":
             for s in brief.summary:
-                _shade(doc.add_paragraph(s.text, style=_style(doc, "List Bullet", "Normal")), accent, border)
+                b.text(s.text, "List Bullet", ppr=_shading(accent, border))
         else:
-            _shade(doc.add_paragraph(" ".join(s.text for s in brief.summary)), accent, border)
+            b.text(" ".join(s.text for s in brief.summary), ppr=_shading(accent, border))
     if brief.key_judgments:
-        doc.add_heading("Key judgments", level=1)
+        b.heading("Key judgments", 1)
         for it in brief.key_judgments:
-            doc.add_paragraph(it.text, style=_style(doc, "List Bullet", "Normal"))
+            b.text(it.text, "List Bullet")
     if brief.toc:
-        _toc(doc, brief)
+        _toc(b, brief)
     for sec in brief.sections:
-        doc.add_heading(sec.title, level=sec.level)
+        b.heading(sec.title, sec.level)
         for block in sec.blocks:
             if isinstance(block, Paragraph):
-                doc.add_paragraph(block.text)
+                b.text(block.text)
             elif isinstance(block, BulletList):
                 if block.lead_in:
-                    doc.add_paragraph(block.lead_in.text)
+                    b.text(block.lead_in.text)
                 name = "List Number" if block.ordered else "List Bullet"
                 for it in block.items:
-                    doc.add_paragraph(it.text, style=_style(doc, name, "Normal"))
+                    b.text(it.text, name)
             elif isinstance(block, Table):
-                _add_table(doc, list(block.header), [list(r) for r in block.rows], table_style)
+                b.table(list(block.header), [list(r) for r in block.rows], table_style)
     for t in brief.tables:
-        doc.add_heading(t.title, level=1)
+        b.heading(t.title, 1)
         header, rows = cell_texts(t)
         widths = {"item": 2.0, "evidence": 3.4, "section": 1.3}
-        _add_table(doc, header, rows, table_style, [widths[c] for c in t.columns])
-    note = doc.add_paragraph()
-    note.add_run(brief.source_note).italic = True
+        b.table(header, rows, table_style, [widths[c] for c in t.columns])
+    b.para(_run(brief.source_note, italic=True))
     if brief.appendix:
-        doc.add_heading("Appendix: where each sentence comes from", level=1)
-        _add_table(doc, ["Sentence", "Place in the essay"], [list(r) for r in appendix_rows(brief)], table_style, [3.6, 3.0])
+        b.heading("Appendix: where each sentence comes from", 1)
+        b.table(["Sentence", "Place in the essay"], [list(r) for r in appendix_rows(brief)], table_style, [3.6, 3.0])
+    b.commit()
     _properties(doc, brief)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _normalise_zip(buf.getvalue(), brief)
+    return _save(doc, brief)
