@@ -20,6 +20,19 @@ def test_build_all_audiences_both_formats(tmp_path):
     assert first == second  # rebuilds are byte-identical
 
 
+def test_parallel_build_matches_serial(tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    outs = {}
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / jobs
+        proc = run_cli("build", str(SEED), "-a", "principals", "-a", "asia-desk", "-f", "pdf,docx,md", "-j", jobs, "-o", str(out), "--json", env=env)
+        assert proc.returncode == 0, proc.stderr
+        rows = json.loads(proc.stdout)
+        assert [(r["audience"], r["format"]) for r in rows] == [(a, f) for a in ("principals", "asia-desk") for f in ("pdf", "docx", "md")]
+        outs[jobs] = {p.name: p.read_bytes() for p in (out / "china-russia-partnership").iterdir()}
+    assert len(outs["1"]) == 6 and outs["1"] == outs["2"] == outs["3"]
+
+
 def test_closing_table(tmp_path):
     proc = run_cli("build", str(SEED), "-a", "principals", "-f", "pdf", "-o", str(tmp_path))
     assert proc.returncode == 0

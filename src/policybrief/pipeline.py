@@ -171,46 +171,72 @@ def _pages(fmt: str, data_path: Path) -> int | None:
 
 
 @dataclass
-class _Job:
+class _Task:
+    """One file to render and write: everything a worker process needs, picklable."""
+
     essay: str
-    input_format: str | None
-    profile_ids: list[str]
-    formats: list[str] | None
-    out: str
-    templates: str | None
+    audience: str
+    format: str
+    path: Path
+    brief: Any
+    style: dict[str, Any]
 
 
-def _run_job(job: _Job) -> list[Result]:
-    """Read and analyse one essay once, then compose and write each audience's briefs; errors stay per brief."""
+def _warm(formats: tuple[str, ...]) -> None:
+    """Run in a worker as soon as it starts: import the writers (reportlab, fonts) while the parent analyses."""
+    import importlib
+
+    from policybrief.writers import WRITERS
+
+    for fmt in formats:
+        importlib.import_module(WRITERS[fmt].split(":")[0])
+    if "pdf" in formats:
+        from policybrief.writers.pdf import _register_family
+
+        _register_family("sans")
+
+
+def _render_task(task: _Task) -> Result:
+    from policybrief.errors import BriefError
+    from policybrief.writers import write
+
+    try:
+        size = write(task.format, task.brief, task.path, task.style)
+    except BriefError as exc:
+        return Result(task.essay, task.audience, task.format, error=str(exc))
+    return Result(task.essay, task.audience, task.format, str(task.path), _pages(task.format, task.path), task.brief.body_words, size)
+
+
+def _plan_tasks(essays: list[Path], ids: list[str], formats: list[str] | None, out: Path, templates, input_format, failed: list[Result]):  # noqa: ANN001, ANN202
+    """Read and analyse each essay once and compose each audience's brief; yield the files to write."""
     from policybrief.analysis import analyse
     from policybrief.compose import compose
     from policybrief.errors import BriefError
     from policybrief.profiles import load_profiles
-    from policybrief.writers import write
 
-    results: list[Result] = []
-    try:
-        doc = read(job.essay, job.input_format)
-        analysis = analyse(doc)
-        profiles = load_profiles(job.templates)
-    except BriefError as exc:
-        return [Result(job.essay, pid, "-", error=str(exc)) for pid in job.profile_ids]
-    for pid in job.profile_ids:
+    profiles = load_profiles(templates)
+    for essay in essays:
         try:
-            profile = profiles.get(pid, doc)
-            brief = compose(doc, analysis, profile)
-            style = load_style(job.templates, profile.style)
+            doc = read(essay, input_format)
+            analysis = analyse(doc)
         except BriefError as exc:
-            results.append(Result(job.essay, pid, "-", error=str(exc)))
+            failed += [Result(str(essay), pid, "-", error=str(exc)) for pid in ids]
             continue
-        for fmt in job.formats or list(profile.formats):
+        for pid in ids:
             try:
-                path = output_path(Path(job.out), brief.essay_id, profile.filename, pid, fmt, brief.date)
-                size = write(fmt, brief, path, style)
-                results.append(Result(job.essay, pid, fmt, str(path), _pages(fmt, path), brief.body_words, size))
+                profile = profiles.get(pid, doc)
+                brief = compose(doc, analysis, profile)
+                style = load_style(templates, profile.style)
             except BriefError as exc:
-                results.append(Result(job.essay, pid, fmt, error=str(exc)))
-    return results
+                failed.append(Result(str(essay), pid, "-", error=str(exc)))
+                continue
+            for fmt in formats or list(profile.formats):
+                try:
+                    path = output_path(out, brief.essay_id, profile.filename, pid, fmt, brief.date)
+                except BriefError as exc:
+                    failed.append(Result(str(essay), pid, fmt, error=str(exc)))
+                    continue
+                yield _Task(str(essay), pid, fmt, path, brief, style)
 
 
 def build_many(
@@ -224,7 +250,12 @@ def build_many(
     input_format: str | None = None,
     progress: bool = False,
 ) -> list[Result]:
-    """Every essay x audience x format. One failing brief does not stop the others; each result says how it went."""
+    """Every essay x audience x format. One failing brief does not stop the others; each result says how it went.
+
+    The parent reads, analyses and composes (each essay once); rendering is shared with `jobs - 1` forked workers,
+    started first so that they import reportlab and load fonts while the parent is still analysing. PDFs go to the
+    workers and .docx/.md stay in the parent, so each process imports only the libraries it uses.
+    """
     from policybrief.errors import RenderError
     from policybrief.profiles import load_profiles
 
@@ -233,28 +264,63 @@ def build_many(
             raise RenderError(f"unknown format '{fmt}' (known: {', '.join(FORMAT_NAMES)})")
     profiles = load_profiles(templates)
     ids = audiences or profiles.ids
+    wanted: set[str] = set(formats or [])
     for pid in ids:
-        profiles.load(pid)  # unknown ids and invalid profiles fail before any work starts
+        p = profiles.get(pid)  # unknown ids and invalid profiles fail before any work starts
+        if not formats:
+            wanted.update(p.formats)
     _check_out_dir(out)
-    tmpl = str(templates) if templates is not None else None
-    work = [_Job(str(e), input_format, [pid], formats, str(out), tmpl) for e in essays for pid in ids]
-    workers = min(jobs or os.cpu_count() or 1, len(work))
-    if workers <= 1 or len(work) < 8:
-        # Small builds: one process, each essay read and analysed once.
-        grouped = [_Job(str(e), input_format, ids, formats, str(out), tmpl) for e in essays]
-        return [r for job in grouped for r in _run_job(job)]
-    import concurrent.futures as cf
+    workers = max(1, jobs or os.cpu_count() or 1)
+    pool = _start_pool(workers - 1, tuple(sorted(f for f in wanted if f == "pdf" or len(wanted) == 1)))
+    failed: list[Result] = []
+    results: list[Result] = []
+    done = _progress(0, False)
+    try:
+        tasks = list(_plan_tasks(essays, ids, formats, out, templates, input_format, failed))
+        remote, local = _share(tasks, pool is not None)
+        futures = [pool.submit(_render_task, t) for t in remote] if pool else []
+        done = _progress(len(tasks), progress)
+        for t in local:
+            results.append(_render_task(t))
+            done()
+        for fut in futures:
+            results.append(fut.result())
+            done()
+    finally:
+        done(finish=True)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    order = {(str(e), pid): i for i, (e, pid) in enumerate((str(e), pid) for e in essays for pid in ids)}
+    fmt_order = {f: i for i, f in enumerate(formats or FORMAT_NAMES)}
+    results += failed
+    results.sort(key=lambda r: (order.get((r.essay, r.audience), 0), fmt_order.get(r.format, -1)))
+    return results
+
+
+def _start_pool(n: int, warm: tuple[str, ...]):  # noqa: ANN202
+    """`n` forked worker processes, warming up at once; None when there is nothing to share or no fork."""
     import multiprocessing as mp
 
-    results: list[Result] = []
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(_run_job, job) for job in work]
-        for fut in _progress_iter(cf.as_completed(futures), len(futures), progress):
-            results.extend(fut.result())
-    order = {(str(e), pid): i for i, (e, pid) in enumerate((e, pid) for e in essays for pid in ids)}
-    results.sort(key=lambda r: (order.get((r.essay, r.audience), 0), r.format))
-    return results
+    if n < 1 or not warm or "fork" not in mp.get_all_start_methods():
+        return None
+    import concurrent.futures as cf
+
+    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"))
+    for _ in range(n):
+        pool.submit(_warm, warm)
+    return pool
+
+
+def _share(tasks: list[_Task], have_pool: bool) -> tuple[list[_Task], list[_Task]]:
+    """(for the workers, for the parent): PDFs to the workers; with a single format, half each."""
+    if not have_pool:
+        return [], tasks
+    pdf = [t for t in tasks if t.format == "pdf"]
+    other = [t for t in tasks if t.format != "pdf"]
+    if not pdf or not other:
+        both = pdf or other
+        return both[len(both) // 2 :], both[: len(both) // 2]
+    return pdf, other
 
 
 def _check_out_dir(out: Path) -> None:
@@ -269,17 +335,23 @@ def _check_out_dir(out: Path) -> None:
         raise RenderError("output folder is not writable", str(out))
 
 
-def _progress_iter(it, total: int, progress: bool):  # noqa: ANN001, ANN202
-    if not progress or total < 8 or not sys.stderr.isatty():
-        yield from it
-        return
+def _progress(total: int, enabled: bool):  # noqa: ANN202
+    """A callable that advances a rich progress bar (only for 8+ files on a terminal); `finish=True` closes it."""
+    if not enabled or total < 8 or not sys.stderr.isatty():
+        return lambda finish=False: None
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
-        task = bar.add_task("Building briefs", total=total)
-        for x in it:
+    bar = Progress(transient=True)
+    task = bar.add_task("Building briefs", total=total)
+    bar.start()
+
+    def step(finish: bool = False) -> None:
+        if finish:
+            bar.stop()
+        else:
             bar.advance(task)
-            yield x
+
+    return step
 
 
 def results_table(results: list[Result]) -> str:
@@ -307,10 +379,11 @@ def validate_profiles(paths: list[Path], essay: Path | None, templates: str | Pa
         files: list[Path] = []
         for p in paths:
             files += sorted(p.glob("*.y*ml")) if p.is_dir() else [p]
+        raw = dict(ps.raw)  # the loaded set is shared: extend a copy
         for f in files:
             rp = read_profile_file(f)
-            ps.raw[str(rp.data["id"])] = rp
-        ps = ProfileSet(ps.raw, ps.folder)
+            raw[str(rp.data["id"])] = rp
+        ps = ProfileSet(raw, ps.folder)
     doc = read(essay) if essay else None
     ids = ps.ids
     for pid in ids:

@@ -182,20 +182,32 @@ def _validation_error(exc: Exception, rp: RawProfile, lines: Lines) -> ProfileEr
     return ProfileError(f"{key}: {msg}", where)
 
 
+_LOADED: dict[tuple[Any, ...], ProfileSet] = {}
+
+
 def load_profiles(templates: str | Path | None = None) -> ProfileSet:
-    """Packaged profiles, overridden (by id) by those in the user's templates folder."""
-    raw: dict[str, RawProfile] = {}
+    """Packaged profiles, overridden (by id) by those in the user's templates folder.
+
+    Remembered for the process while no profile file changes (same names, sizes and modification times), so that a
+    build that asks several times parses the YAML once. Treat the result as read-only.
+    """
     folders = [packaged_templates()]
     user = resolve_templates(templates)
     if user is not None:
         same = user.resolve() == packaged_templates().resolve()
         folders = [user] if same else [*folders, user]
-    for folder in folders:
-        aud = folder / "audiences"
-        for f in sorted([*aud.glob("*.yaml"), *aud.glob("*.yml")]):
-            rp = read_profile_file(f)
-            raw[str(rp.data["id"])] = rp
-    return ProfileSet(raw, folders[-1])
+    files = [f for folder in folders for f in sorted([*(folder / "audiences").glob("*.yaml"), *(folder / "audiences").glob("*.yml")])]
+    key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files) + (str(Path.cwd()),)
+    if key in _LOADED:
+        return _LOADED[key]
+    raw: dict[str, RawProfile] = {}
+    for f in files:
+        rp = read_profile_file(f)
+        raw[str(rp.data["id"])] = rp
+    ps = ProfileSet(raw, folders[-1])
+    _LOADED.clear()
+    _LOADED[key] = ps
+    return ps
 
 
 def match_sections(pattern: str, doc: Document) -> list[str]:
