@@ -125,6 +125,7 @@ def build(
     """
     from policybrief import pipeline
 
+    _audiences_or_all(audience, all_audiences)
     formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
     results = pipeline.build_many(
         essays, audience or None, formats, out, templates, jobs=jobs, input_format=input_format, progress=not as_json
@@ -174,6 +175,7 @@ def email(
     """
     from policybrief import pipeline
 
+    _audiences_or_all(audience, all_audiences)
     settings = None
     if send and not dry_run:
         settings = pipeline.smtp_settings(
@@ -193,6 +195,11 @@ def email(
         print(pipeline.email_table(results, sending=send, dry_run=dry_run))
     if not all(r.ok for r in results):
         raise typer.Exit(1)
+
+
+def _audiences_or_all(audience: list[str], all_audiences: bool) -> None:
+    if audience and all_audiences:
+        raise BriefError("give --audience (-a) or --all, not both")
 
 
 def _prompt_password():  # noqa: ANN202

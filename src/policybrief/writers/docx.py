@@ -118,7 +118,8 @@ class _Body:
             tw = [int(6.5 * 1440 / ncols)] * ncols
         sid = self.style(style_name, "Table Grid")
         tblpr = (f'<w:tblStyle w:val="{sid}"/>' if sid else "") + '<w:tblW w:type="auto" w:w="0"/>'
-        tblpr += '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+        # The table style's header-row look only: a bold first column made long cells heavy to read.
+        tblpr += '<w:tblLook w:firstColumn="0" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="0420"/>'
         out = [f"<w:tbl><w:tblPr>{tblpr}</w:tblPr><w:tblGrid>", *(f'<w:gridCol w:w="{w}"/>' for w in tw), "</w:tblGrid>"]
 
         def row(cells: list[str], head: bool) -> str:
