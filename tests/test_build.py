@@ -74,6 +74,7 @@ def test_templates_init_and_override(tmp_path):
     proc = run_cli("templates", "init", str(dest))
     assert proc.returncode == 0 and (dest / "audiences" / "principals.yaml").is_file()
     assert (dest / "styles" / "reference.docx").is_file()
+    assert (dest / "email" / "body.txt.j2").is_file() and (dest / "email" / "body.html.j2").is_file()
     again = run_cli("templates", "init", str(dest))
     assert "kept" in again.stdout
 

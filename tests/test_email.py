@@ -102,6 +102,31 @@ def test_non_ascii_attachment_names_and_markdown(tmp_path):
         assert data == (out / ESSAY_DIR / name).read_bytes()
 
 
+def test_essay_markup_is_escaped_and_body_templates_are_customisable(tmp_path):
+    essay = tmp_path / "memo.txt"
+    essay.write_text(
+        "Overview\n\n"
+        "The committee asked whether <b>bold</b> claims & caveats survive the trip into an email body intact. "
+        "A reviewer pasted <script>alert(1)</script> into the record of the meeting to test the tools. "
+        "Analysts reviewed the record of cooperation between the two agencies over ten years of joint work. "
+        "They found that the agencies shared data on a regular basis and met every quarter to compare notes.\n",
+        encoding="utf-8",
+    )
+    tdir = tmp_path / "t"
+    assert run_cli("templates", "init", str(tdir)).returncode == 0
+    (tdir / "email" / "body.txt.j2").write_text("Summary for {{ profile.title }}:\n{{ brief.summary | join(' ') }}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("email", str(essay), "-a", "principals", "--templates", str(tdir), "--out", str(out), env=_env())
+    assert proc.returncode == 0, proc.stderr
+    msg = email.message_from_bytes((out / "memo" / "memo-principals.eml").read_bytes(), policy=policy.default)
+    html = msg.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; claims &amp; caveats" in html
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text.startswith("Summary for Bottom line for principals:\n")
+    assert "<b>bold</b> claims & caveats" in text
+
+
 def test_dry_run_writes_nothing(tmp_path):
     out = tmp_path / "out"
     proc = run_cli("email", str(SEED), "--dry-run", "--out", str(out), env=_env())
@@ -314,3 +339,87 @@ def test_server_without_starttls_or_unreachable_is_a_clear_error(tmp_path, smtp_
                    "--out", str(out), env=_env())
     assert_user_error(proc, "cannot connect", "connection refused")
     assert not out.exists()
+
+
+# ------------------------------------------------------------------------------------------------ TLS and login
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1; clients trust it through SSL_CERT_FILE."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    d = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(d / "key.pem"), "-out", str(d / "cert.pem"),
+         "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    return d / "cert.pem", d / "key.pem"
+
+
+def _server_context(cert: Path, key: Path):  # noqa: ANN202
+    import ssl
+
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(str(cert), str(key))
+    return ctx
+
+
+def _check_login(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
+    from aiosmtpd.smtp import AuthResult
+
+    return AuthResult(success=(auth_data.login, auth_data.password) == (b"analyst", b"s3cret"))
+
+
+def _tls_send(out: Path, port: int, security: str, cert: Path | None, password: str, *args: str):  # noqa: ANN202
+    env = _env(PB_SMTP_PASSWORD=password)
+    if cert is not None:
+        env["SSL_CERT_FILE"] = str(cert)
+    return run_cli("email", str(SEED), "-a", "principals", "--to", "a@example.gov", "--send", "--smtp-host", "127.0.0.1",
+                   "--smtp-port", str(port), "--smtp-security", security, "--smtp-user", "analyst", "--retries", "0",
+                   "--out", str(out), *args, env=env)
+
+
+def test_starttls_with_login(tmp_path, tls_files):
+    from aiosmtpd.controller import Controller
+
+    cert, key = tls_files
+    rec = Recorder()
+    port = _free_port()
+    c = Controller(rec, hostname="127.0.0.1", port=port, tls_context=_server_context(cert, key), require_starttls=True,
+                   authenticator=_check_login, auth_require_tls=True)
+    c.start()
+    try:
+        proc = _tls_send(tmp_path / "ok", port, "starttls", cert, "s3cret")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert len(rec.messages) == 1 and rec.messages[0][1] == ["a@example.gov"]
+        proc = _tls_send(tmp_path / "bad", port, "starttls", cert, "wrong")
+        assert_user_error(proc, "login failed for 'analyst'")
+        assert not (tmp_path / "bad").exists()
+        proc = _tls_send(tmp_path / "untrusted", port, "starttls", None, "s3cret")
+        assert_user_error(proc, "TLS failed")
+        assert len(rec.messages) == 1
+    finally:
+        c.stop()
+
+
+def test_implicit_tls(tmp_path, tls_files):
+    from aiosmtpd.controller import Controller
+
+    cert, key = tls_files
+    rec = Recorder()
+    port = _free_port()
+    # aiosmtpd counts only STARTTLS as TLS for AUTH; on an implicit-TLS socket the session is encrypted anyway.
+    c = Controller(rec, hostname="127.0.0.1", port=port, ssl_context=_server_context(cert, key), authenticator=_check_login,
+                   auth_require_tls=False)
+    c.start()
+    try:
+        proc = _tls_send(tmp_path / "ok", port, "tls", cert, "s3cret")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert len(rec.messages) == 1
+    finally:
+        c.stop()

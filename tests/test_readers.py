@@ -222,3 +222,13 @@ def test_random_text_never_crashes_or_loses_words(tmp_path_factory, parts):
         assert isinstance(exc, InputError), exc
         return
     assert d.words == essay_words(d)
+
+
+def test_opening_text_gets_its_own_id_only_when_present(tmp_path):
+    body = "The committee asked whether the claims survive the trip into a brief intact and found that they do.\n"
+    first = tmp_path / "first.txt"
+    first.write_text("Overview\n\n" + body)
+    assert [s.id for s in read_essay(first).sections] == ["overview"]
+    pre = tmp_path / "pre.txt"
+    pre.write_text(body + "\nOverview\n\n" + body)
+    assert [s.id for s in read_essay(pre).sections] == ["overview", "overview-2"]

@@ -151,7 +151,11 @@ class Sender:
                 if not conn.has_extn("auth"):
                     conn.close()
                     raise DeliveryError("the server does not offer login (AUTH); drop --smtp-user", cfg.where)
-                conn.login(cfg.user, cfg.password or "")
+                try:
+                    conn.login(cfg.user, cfg.password or "")
+                except (smtplib.SMTPServerDisconnected, ConnectionError):
+                    # Some servers hang up after a rejected password instead of answering 535 to the next try.
+                    raise DeliveryError(f"login failed for '{cfg.user}' (the server closed the connection)", cfg.where) from None
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(f"login failed for '{cfg.user}' ({exc.smtp_code} {_text(exc.smtp_error)})", cfg.where) from None
         except ssl.SSLError as exc:

@@ -85,8 +85,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     b = _Builder(raw)
     stack: list[_Open] = []
     done: list[Section] = []
-    opening = _Open(OPENING_ID, "Overview", 1, None)
-    b.ids.add(OPENING_ID)
+    opening = _Open(OPENING_ID, "Overview", 1, None)  # text before the first heading; its id is taken only if it has any
     current = opening
 
     def close(sec: _Open) -> Section:
@@ -110,6 +109,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     for el in _split_lead_in(raw.elements):
         if isinstance(el, RawHeading):
             if current is opening and opening.blocks:
+                b.ids.add(OPENING_ID)
                 done.append(close(opening))
             while stack and stack[-1].level >= el.level:
                 attach(close(stack.pop()))
