@@ -61,6 +61,28 @@ def test_bad_format_and_unwritable(tmp_path):
         assert_user_error(run_cli("build", str(SEED), "-o", str(ro)), "not writable")
 
 
+def test_bad_style_or_template_fails_before_any_file(tmp_path):
+    tdir = tmp_path / "t"
+    assert run_cli("templates", "init", str(tdir)).returncode == 0
+    style = tdir / "styles" / "default.yaml"
+    good = style.read_text()
+    out = tmp_path / "out"
+    cases = [
+        ("font: comic\n", "font: unknown font 'comic'"),
+        ("colors: {accent: blue}\n", "colors.accent"),
+        ("pgae: A4\n", "did you mean 'page'"),
+        ("page: [\n", "default.yaml:2: style file is not valid YAML"),
+        ("sizes: {body: 500}\n", "sizes.body"),
+    ]
+    for text, needle in cases:
+        style.write_text(good + text if not text.startswith("page: [") else text)
+        assert_user_error(run_cli("build", str(SEED), "--templates", str(tdir), "-o", str(out)), needle)
+    style.write_text(good)
+    (tdir / "styles" / "reference.docx").write_text("not a zip")
+    assert_user_error(run_cli("build", str(SEED), "--templates", str(tdir), "-o", str(out)), "reference.docx", "not a Word document")
+    assert not out.exists()
+
+
 def test_one_failing_essay_does_not_stop_others(tmp_path):
     bad = tmp_path / "empty.txt"
     bad.write_text("")

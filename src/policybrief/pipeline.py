@@ -140,13 +140,21 @@ def load_style(templates: str | Path | None, name: str) -> dict[str, Any]:
     path = find_template(templates, "styles", f"{name}.yaml")
     try:
         style = yamlio.load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise RenderError("style file is not UTF-8 text", str(path)) from None
     except BriefError as exc:
-        raise RenderError(f"style file is not valid YAML ({exc.message})", str(path)) from None
+        line = getattr(exc, "line", None)
+        raise RenderError(f"style file is not valid YAML ({exc.message})", f"{path}:{line}" if line else str(path)) from None
     if not isinstance(style, dict):
         raise RenderError("a style file must be a mapping", str(path))
     ref = style.get("docx_template")
     if ref:
-        style["docx_template"] = str(find_template(templates, "styles", str(ref)))
+        if not isinstance(ref, str) or "/" in ref or "\\" in ref or ref.startswith("."):
+            raise RenderError(f"docx_template: '{ref}' must be a file name in the styles folder", str(path))
+        style["docx_template"] = str(find_template(templates, "styles", ref))
+    from policybrief.writers.style import check
+
+    check(style, str(path))
     return style
 
 
@@ -266,7 +274,8 @@ def build_many(
     ids = audiences or profiles.ids
     wanted: set[str] = set(formats or [])
     for pid in ids:
-        p = profiles.get(pid)  # unknown ids and invalid profiles fail before any work starts
+        p = profiles.get(pid)  # unknown ids, invalid profiles and styles fail before any work starts
+        load_style(templates, p.style)
         if not formats:
             wanted.update(p.formats)
     _check_out_dir(out)
@@ -389,6 +398,7 @@ def validate_profiles(paths: list[Path], essay: Path | None, templates: str | Pa
     for pid in ids:
         ps.get(pid, doc)
         _recipients(ps.load(pid), {})  # delivery addresses, with file:line
+        load_style(templates, ps.load(pid).profile.style)
     return f"{len(ids)} profile(s) valid" + (f" against {essay}" if essay else "") + ": " + ", ".join(ids)
 
 
