@@ -288,7 +288,7 @@ def render(brief: Brief, style: dict[str, Any]) -> bytes:
                 b.text(block.text)
             elif isinstance(block, BulletList):
                 if block.lead_in:
-                    b.text(block.lead_in.text)
+                    b.text(block.lead_in.text, ppr="<w:keepNext/>")  # never alone at a page foot
                 name = "List Number" if block.ordered else "List Bullet"
                 for it in block.items:
                     b.text(it.text, name)

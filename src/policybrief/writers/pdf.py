@@ -204,6 +204,8 @@ def _styles(style: dict[str, Any], font: str) -> dict[str, ParagraphStyle]:
         "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
         "bullet": ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font,
                                  spaceAfter=sizes["body"] * 0.35),
+        "bullet_last": ParagraphStyle("bullet_last", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font),
+        "leadin": ParagraphStyle("leadin", parent=body, keepWithNext=1),
     }
 
 
@@ -256,7 +258,11 @@ def render(brief: Brief, style: dict[str, Any]) -> bytes:
 
     def bullets(texts: list[str], ordered: bool = False) -> list[Any]:
         # Paragraphs with a bullet rather than a ListFlowable: the same look at a fraction of the layout cost.
-        items = [RLParagraph(m(t), st["bullet"], bulletText=f"{i}." if ordered else "•") for i, t in enumerate(texts, 1)]
+        n = len(texts)
+        items = [
+            RLParagraph(m(t), st["bullet_last" if i == n else "bullet"], bulletText=f"{i}." if ordered else "•")
+            for i, t in enumerate(texts, 1)
+        ]
         story.extend(items)
         return items
 
@@ -294,7 +300,7 @@ def render(brief: Brief, style: dict[str, Any]) -> bytes:
                 story.append(RLParagraph(m(b.text), st["body"]))
             elif isinstance(b, BulletList):
                 if b.lead_in:
-                    story.append(RLParagraph(m(b.lead_in.text), st["body"]))
+                    story.append(RLParagraph(m(b.lead_in.text), st["leadin"]))  # never alone at a page foot
                 bullets([it.text for it in b.items], b.ordered)
             elif isinstance(b, Table):
                 n = max(1, len(b.header) or max((len(r) for r in b.rows), default=1))
