@@ -76,10 +76,13 @@ def evidence_for(
         overlap = sum(idf.get(t, 1.0) for t in want & ix.terms[k]) / total
         title_hit = len(want & titles.get(info.section, set())) / len(want)
         score = overlap + 0.5 * title_hit
-        if _STATES[kind].search(info.sentence.text):
-            score += 0.25
-        if info.section == home:
-            score += 0.1
+        # The bonuses only rank sentences that discuss the item: a sentence about the list as a whole ("The sum total
+        # of these motivations...") sits in the list's own section and names the kind, but shares a word at most.
+        if overlap + title_hit >= 0.25:
+            if _STATES[kind].search(info.sentence.text):
+                score += 0.25
+            if info.section == home:
+                score += 0.1
         scored.append((score, k))
     scored.sort(key=lambda p: (-p[0], p[1]))
     if not scored:
