@@ -199,7 +199,7 @@ def _styles(style: dict[str, Any], font: str) -> dict[str, ParagraphStyle]:
                                spaceAfter=0),
         "cellhead": ParagraphStyle("cellhead", parent=body, fontName=f"{font}-B", fontSize=sizes["small"] + 0.5,
                                    leading=(sizes["small"] + 0.5) * 1.3, spaceAfter=0, textColor=accent),
-        "note": ParagraphStyle("note", parent=body, fontName=f"{font}-I", fontSize=sizes["small"],
+        "note": ParagraphStyle("note", parent=body, fontSize=sizes["small"],
                                leading=sizes["small"] * 1.35, textColor=colors.HexColor(c["muted"])),
         "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
         "bullet": ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font,
