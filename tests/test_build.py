@@ -83,6 +83,23 @@ def test_bad_style_or_template_fails_before_any_file(tmp_path):
     assert not out.exists()
 
 
+def test_bad_essay_paths_fail_up_front(tmp_path):
+    out = tmp_path / "out"
+    assert_user_error(run_cli("build", str(tmp_path / "missing.txt"), str(SEED), "-o", str(out)), "missing.txt", "no such file")
+    assert_user_error(run_cli("build", str(tmp_path), "-o", str(out)), "is a folder")
+    odd = tmp_path / "essay.pages"
+    odd.write_text("x")
+    assert_user_error(run_cli("build", str(odd), "-o", str(out)), "--from")
+    twin = tmp_path / "twin" / SEED.name
+    twin.parent.mkdir()
+    twin.write_bytes(SEED.read_bytes())
+    assert_user_error(run_cli("build", str(twin), str(SEED), "-o", str(out)), "would both write to")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert_user_error(run_cli("build", str(empty), "-o", str(out)), "empty.txt", "file is empty")
+    assert not out.exists()
+
+
 def test_one_failing_essay_does_not_stop_others(tmp_path):
     bad = tmp_path / "empty.txt"
     bad.write_text("")

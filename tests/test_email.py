@@ -191,7 +191,12 @@ def test_attachment_budget_warns_or_fails_under_strict(tmp_path):
     assert "warning: principals: attachments total" in proc.stderr
     assert (out / ESSAY_DIR / f"{ESSAY_DIR}-principals.eml").exists()
     out2 = tmp_path / "out2"
-    proc = run_cli("email", str(SEED), "-a", "principals", "-a", "congressional-staff", "--max-size", "0.125", "--strict", "--out", str(out2), env=_env())
+    dry = run_cli("email", str(SEED), "-a", "principals", "-a", "congressional-staff", "--dry-run", "--json", env=_env())
+    sizes = {r["audience"]: r["attachment_bytes"] for r in json.loads(dry.stdout)}
+    assert sizes["principals"] < sizes["congressional-staff"]
+    budget = (sizes["principals"] + sizes["congressional-staff"]) / 2 / 1024 / 1024
+    proc = run_cli("email", str(SEED), "-a", "principals", "-a", "congressional-staff", "--max-size", f"{budget:.4f}", "--strict",
+                   "--out", str(out2), env=_env())
     assert proc.returncode == 1
     assert "FAILED" in proc.stdout and "--strict" in proc.stdout
     assert not (out2 / ESSAY_DIR / f"{ESSAY_DIR}-congressional-staff.eml").exists()  # its files are over the budget

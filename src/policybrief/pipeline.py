@@ -228,7 +228,9 @@ def _plan_tasks(essays: list[Path], ids: list[str], formats: list[str] | None, o
             doc = read(essay, input_format)
             analysis = analyse(doc)
         except BriefError as exc:
-            failed += [Result(str(essay), pid, "-", error=str(exc)) for pid in ids]
+            if len(essays) == 1:
+                raise  # the only essay is unreadable: one line, exit 2
+            failed.append(Result(str(essay), "-", "-", error=str(exc)))
             continue
         for pid in ids:
             try:
@@ -270,6 +272,7 @@ def build_many(
     for fmt in formats or []:
         if fmt not in FORMAT_NAMES:
             raise RenderError(f"unknown format '{fmt}' (known: {', '.join(FORMAT_NAMES)})")
+    _check_essays(essays, input_format, out)
     profiles = load_profiles(templates)
     ids = audiences or profiles.ids
     wanted: set[str] = set(formats or [])
@@ -304,6 +307,21 @@ def build_many(
     results += failed
     results.sort(key=lambda r: (order.get((r.essay, r.audience), 0), fmt_order.get(r.format, -1)))
     return results
+
+
+def _check_essays(essays: list[Path], input_format: str | None, out: Path) -> None:
+    """Every essay path usable, and no two essays writing into the same output subfolder."""
+    from policybrief.errors import InputError
+    from policybrief.lang.words import slugify
+    from policybrief.readers import check_path
+
+    seen: dict[str, Path] = {}
+    for e in essays:
+        check_path(Path(e), input_format)
+        key = slugify(os.path.splitext(os.path.basename(str(e)))[0], "essay")
+        if key in seen and Path(seen[key]).resolve() != Path(e).resolve():
+            raise InputError(f"'{seen[key]}' and '{e}' would both write to {out / key}: rename one of them")
+        seen[key] = Path(e)
 
 
 def _start_pool(n: int, warm: tuple[str, ...]):  # noqa: ANN202
@@ -366,9 +384,11 @@ def _progress(total: int, enabled: bool):  # noqa: ANN202
 def results_table(results: list[Result]) -> str:
     rows = [("audience", "format", "pages", "words", "size", "path")]
     errors = []
+    several = len({r.essay for r in results}) > 1
     for r in results:
         if r.error:
-            errors.append(f"FAILED {r.audience} {r.format}: {r.error}")
+            label = " ".join(x for x in (Path(r.essay).name if several else "", r.audience, r.format) if x and x != "-")
+            errors.append(f"FAILED {label}: {r.error}" if r.audience != "-" else f"FAILED {r.error}")  # read errors name the file
             continue
         size = f"{r.size / 1024:.0f} KB"
         rows.append((r.audience, r.format, str(r.pages or "-"), str(r.words), size, os.path.relpath(r.path)))

@@ -44,6 +44,15 @@ def reader_for(path: Path, fmt: str | None) -> str:
     return SUFFIXES[suffix]
 
 
+def check_path(path: Path, fmt: str | None = None) -> None:
+    """The cheap checks (known format, exists, is a file), for commands that take many essays to make up front."""
+    reader_for(path, fmt)
+    if not path.exists():
+        raise InputError("no such file", str(path))
+    if path.is_dir():
+        raise InputError("is a folder, not an essay file", str(path))
+
+
 def load_bytes(path: Path) -> bytes:
     """The file's bytes, after the checks every reader needs."""
     where = str(path)
