@@ -280,9 +280,10 @@ def test_send_delivers_to_every_recipient(tmp_path, smtp_server):
         assert msg["Bcc"] is None and msg["X-Unsent"] is None
         assert msg["To"] == "a@example.gov" and msg["Cc"] == "b@example.gov"
         audience = "principals" if "principals" in msg["Subject"] else "defense-planners"
-        draft = _eml(out, audience)
-        assert msg["Subject"] == draft["Subject"]
-        assert msg.get_body(("plain",)).get_content() == draft.get_body(("plain",)).get_content()
+        record = _eml(out, audience)  # after sending, the .eml is the record of what was sent, no longer a draft
+        assert record["X-Unsent"] is None and record["Bcc"] == "c@example.gov"
+        assert msg["Subject"] == record["Subject"]
+        assert msg.get_body(("plain",)).get_content() == record.get_body(("plain",)).get_content()
         files = _attachments(msg)
         assert len(files) == 2
         for name, (_, data) in files.items():
@@ -309,6 +310,7 @@ def test_all_recipients_refused_sends_nothing(tmp_path, smtp_server):
     assert proc.returncode == 1
     assert "REFUSED gone@example.gov" in proc.stdout and "SENT" not in proc.stdout
     assert rec.messages == []
+    assert _eml(tmp_path / "out", "principals")["X-Unsent"] == "1"  # nothing went out: still a draft
 
 
 def test_temporary_refusal_is_retried(tmp_path, smtp_server):

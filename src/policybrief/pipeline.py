@@ -654,6 +654,12 @@ def email_many(
                     continue
                 sent = session.send(message.build(outgoing, draft=False), outgoing.sender.addr_spec, outgoing.recipients)
                 res.recipients = [{"address": d.address, "status": d.status, "detail": d.detail} for d in sent]
+                if any(d.status == "sent" for d in sent):
+                    # The .eml becomes the record of what was sent: no X-Unsent, so nobody sends it twice by mistake.
+                    try:
+                        save(Path(res.eml), message.as_bytes(message.build(outgoing, draft=False, keep_bcc=True)))
+                    except BriefError as exc:
+                        res.warnings = [*(res.warnings or []), f"sent, but the .eml record was not updated: {exc}"]
     finally:
         if session is not None:
             session.close()

@@ -93,8 +93,9 @@ def _digest(out: Outgoing) -> str:
     return h.hexdigest()
 
 
-def build(out: Outgoing, *, draft: bool) -> EmailMessage:
-    """The message; `draft=True` adds `X-Unsent: 1` (the .eml on disk), `False` is what goes over SMTP."""
+def build(out: Outgoing, *, draft: bool, keep_bcc: bool = False) -> EmailMessage:
+    """The message: `draft=True` is the .eml draft (`X-Unsent: 1`, Bcc shown); `draft=False` is what goes over SMTP
+    (no Bcc header), or with `keep_bcc=True` the sender's record of what was sent."""
     check_header_text(out.subject, "subject")
     if not out.subject.strip():
         raise DeliveryError(f"{out.audience}: the subject is empty (check delivery.subject in the profile)")
@@ -104,7 +105,7 @@ def build(out: Outgoing, *, draft: bool) -> EmailMessage:
         msg["To"] = out.to
     if out.cc:
         msg["Cc"] = out.cc
-    if out.bcc and draft:
+    if out.bcc and (draft or keep_bcc):
         msg["Bcc"] = out.bcc  # kept in the draft so the sender sees it; never in what is sent
     msg["Subject"] = out.subject
     msg["Date"] = format_datetime(out.date.astimezone(_dt.UTC))
