@@ -573,7 +573,7 @@ def email_many(
         ps.load(pid)
     _check_out_dir(out)
     when = _message_time()
-    essay_ctx = {"title": doc.title, "id": "", "date": doc.meta("date") or "", "file": Path(essay).name}
+    essay_ctx = {"title": doc.title, "date": doc.meta("date") or "", "file": Path(essay).name}
 
     # Phase 1: everything in memory. A template, address or recipient problem stops here, before any write.
     planned: list[tuple[EmailResult, Any, list[tuple[Path, bytes]], Path]] = []
