@@ -5,12 +5,12 @@ A pure function: no I/O. Every sentence in the Brief is a `Sentence` of the Docu
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from dataclasses import dataclass
 
 import numpy as np
 
+from policybrief import clock
 from policybrief.analysis import Analysis
 from policybrief.analysis.findings import tables as find_tables
 from policybrief.analysis.summarize import focus_vector, summarize
@@ -44,14 +44,16 @@ class SectionPlan:
     relevance: float
 
 
+def essay_id(path: str, title: str = "") -> str:
+    """The essay's slug, from its file name (else its title): names the output subfolder and the brief files."""
+    return slugify(os.path.splitext(os.path.basename(path))[0] or title, "essay")
+
+
 def brief_date(doc: Document) -> str:
     """The essay's own date, else SOURCE_DATE_EPOCH, else today (UTC)."""
     if doc.meta("date"):
         return doc.meta("date")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date().isoformat()
-    return _dt.datetime.now(_dt.UTC).date().isoformat()
+    return clock.now().date().isoformat()
 
 
 def select_sections(doc: Document, profile: Profile) -> list[Section]:
@@ -240,7 +242,7 @@ def compose(doc: Document, analysis: Analysis, profile: Profile) -> Brief:
         sections=body,
         tables=tables,
         source_note=source + ". Every sentence in this brief is quoted from the essay.",
-        essay_id=slugify(os.path.splitext(os.path.basename(doc.path))[0] or doc.title, "essay"),
+        essay_id=essay_id(doc.path, doc.title),
         author=doc.meta("author") or doc.meta("organisation"),
         keywords=keywords,
         toc=profile.toc,

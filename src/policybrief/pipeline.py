@@ -158,6 +158,14 @@ def load_style(templates: str | Path | None, name: str) -> dict[str, Any]:
     return style
 
 
+def _check_formats(formats: list[str] | None) -> None:
+    from policybrief.errors import RenderError
+
+    for fmt in formats or []:
+        if fmt not in FORMAT_NAMES:
+            raise RenderError(f"unknown format '{fmt}' (known: {', '.join(FORMAT_NAMES)})")
+
+
 def output_path(out_dir: Path, essay_id: str, pattern: str, profile_id: str, ext: str, date: str) -> Path:
     """Where a brief goes: inside OUT/ESSAY/, never outside it, with a safe file name."""
     from policybrief.errors import RenderError
@@ -215,8 +223,12 @@ def _render_task(task: _Task) -> Result:
     return Result(task.essay, task.audience, task.format, str(task.path), _pages(task.format, task.path), task.brief.body_words, size)
 
 
-def _plan_tasks(essays: list[Path], ids: list[str], formats: list[str] | None, out: Path, templates, input_format, failed: list[Result]):  # noqa: ANN001, ANN202
-    """Read and analyse each essay once and compose each audience's brief; yield the files to write."""
+def _plan_tasks(essays: list[Path], ids: list[str], formats: list[str] | None, out: Path, templates, input_format,  # noqa: ANN001, ANN202
+                styles: dict[str, dict[str, Any]], failed: list[Result]):
+    """Read and analyse each essay once and compose each audience's brief; yield the files to write.
+
+    `styles` holds every style the audiences use, loaded and checked once by the caller.
+    """
     from policybrief.analysis import analyse
     from policybrief.compose import compose
     from policybrief.errors import BriefError
@@ -236,7 +248,6 @@ def _plan_tasks(essays: list[Path], ids: list[str], formats: list[str] | None, o
             try:
                 profile = profiles.get(pid, doc)
                 brief = compose(doc, analysis, profile)
-                style = load_style(templates, profile.style)
             except BriefError as exc:
                 failed.append(Result(str(essay), pid, "-", error=str(exc)))
                 continue
@@ -246,7 +257,7 @@ def _plan_tasks(essays: list[Path], ids: list[str], formats: list[str] | None, o
                 except BriefError as exc:
                     failed.append(Result(str(essay), pid, fmt, error=str(exc)))
                     continue
-                yield _Task(str(essay), pid, fmt, path, brief, style)
+                yield _Task(str(essay), pid, fmt, path, brief, styles[profile.style])
 
 
 def build_many(
@@ -266,29 +277,29 @@ def build_many(
     started first so that they import reportlab and load fonts while the parent is still analysing. PDFs go to the
     workers and .docx/.md stay in the parent, so each process imports only the libraries it uses.
     """
-    from policybrief.errors import RenderError
     from policybrief.profiles import load_profiles
 
-    for fmt in formats or []:
-        if fmt not in FORMAT_NAMES:
-            raise RenderError(f"unknown format '{fmt}' (known: {', '.join(FORMAT_NAMES)})")
+    _check_formats(formats)
     _check_essays(essays, input_format, out)
     profiles = load_profiles(templates)
     ids = audiences or profiles.ids
     wanted: set[str] = set(formats or [])
+    styles: dict[str, dict[str, Any]] = {}
     for pid in ids:
         p = profiles.get(pid)  # unknown ids, invalid profiles and styles fail before any work starts
-        load_style(templates, p.style)
+        if p.style not in styles:
+            styles[p.style] = load_style(templates, p.style)
         if not formats:
             wanted.update(p.formats)
     _check_out_dir(out)
     workers = max(1, jobs or os.cpu_count() or 1)
+    # What the workers will render (see _share): the PDFs, or half of the files when there is one format only.
     pool = _start_pool(workers - 1, tuple(sorted(f for f in wanted if f == "pdf" or len(wanted) == 1)))
     failed: list[Result] = []
     results: list[Result] = []
     done = _progress(0, False)
     try:
-        tasks = list(_plan_tasks(essays, ids, formats, out, templates, input_format, failed))
+        tasks = list(_plan_tasks(essays, ids, formats, out, templates, input_format, styles, failed))
         remote, local = _share(tasks, pool is not None)
         futures = [pool.submit(_render_task, t) for t in remote] if pool else []
         done = _progress(len(tasks), progress)
@@ -311,14 +322,14 @@ def build_many(
 
 def _check_essays(essays: list[Path], input_format: str | None, out: Path) -> None:
     """Every essay path usable, and no two essays writing into the same output subfolder."""
+    from policybrief.compose import essay_id
     from policybrief.errors import InputError
-    from policybrief.lang.words import slugify
     from policybrief.readers import check_path
 
     seen: dict[str, Path] = {}
     for e in essays:
         check_path(Path(e), input_format)
-        key = slugify(os.path.splitext(os.path.basename(str(e)))[0], "essay")
+        key = essay_id(str(e))
         if key in seen and Path(seen[key]).resolve() != Path(e).resolve():
             raise InputError(f"'{seen[key]}' and '{e}' would both write to {out / key}: rename one of them")
         seen[key] = Path(e)
@@ -490,15 +501,6 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
-def _message_time() -> Any:
-    import datetime as dt
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 def _recipients(lp, overrides: dict[str, tuple]):  # noqa: ANN001, ANN202
     """(sender, to, cc, bcc) as Addresses: the command line's where given, else the profile's (errors at file:line)."""
     from policybrief.delivery.addresses import parse_address
@@ -550,18 +552,17 @@ def email_many(
     Everything that can be checked is checked before the first file is written: addresses, templates, recipients,
     and (when sending) the SMTP connection and login. After that one audience's failure never stops the others.
     """
+    from policybrief import clock
     from policybrief.analysis import analyse
     from policybrief.compose import compose
     from policybrief.delivery import message, templating
     from policybrief.delivery.addresses import parse_addresses
-    from policybrief.errors import BriefError, DeliveryError, RenderError
+    from policybrief.errors import BriefError, DeliveryError
     from policybrief.profiles import load_profiles
     from policybrief.templates_dir import find_template
     from policybrief.writers import render, save
 
-    for fmt in formats or []:
-        if fmt not in FORMAT_NAMES:
-            raise RenderError(f"unknown format '{fmt}' (known: {', '.join(FORMAT_NAMES)})")
+    _check_formats(formats)
     overrides = {k: parse_addresses(v, f"--{k}") for k, v in (("to", to), ("cc", cc), ("bcc", bcc)) if v}
     if sender:
         overrides["sender"] = parse_addresses([sender], "--sender")
@@ -572,7 +573,7 @@ def email_many(
     for pid in ids:
         ps.load(pid)
     _check_out_dir(out)
-    when = _message_time()
+    when = clock.now()
     essay_ctx = {"title": doc.title, "date": doc.meta("date") or "", "file": Path(essay).name}
 
     # Phase 1: everything in memory. A template, address or recipient problem stops here, before any write.

@@ -6,12 +6,14 @@ than an empty string, so a typo in a subject does not send "Brief: " to a princi
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from policybrief.errors import DeliveryError
 
 
-def _env(autoescape: bool):  # noqa: ANN202
+@functools.lru_cache(maxsize=2)
+def _env(autoescape: bool):  # noqa: ANN202 - one environment per escaping mode, shared by every render
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 

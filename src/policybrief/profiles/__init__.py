@@ -197,7 +197,8 @@ def load_profiles(templates: str | Path | None = None) -> ProfileSet:
         same = user.resolve() == packaged_templates().resolve()
         folders = [user] if same else [*folders, user]
     files = [f for folder in folders for f in sorted([*(folder / "audiences").glob("*.yaml"), *(folder / "audiences").glob("*.yml")])]
-    key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files) + (str(Path.cwd()),)
+    stats = [f.stat() for f in files]
+    key = tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in zip(files, stats, strict=True)) + (str(Path.cwd()),)
     if key in _LOADED:
         return _LOADED[key]
     raw: dict[str, RawProfile] = {}

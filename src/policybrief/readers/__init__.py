@@ -47,6 +47,10 @@ def reader_for(path: Path, fmt: str | None) -> str:
 def check_path(path: Path, fmt: str | None = None) -> None:
     """The cheap checks (known format, exists, is a file), for commands that take many essays to make up front."""
     reader_for(path, fmt)
+    _check_file(path)
+
+
+def _check_file(path: Path) -> None:
     if not path.exists():
         raise InputError("no such file", str(path))
     if path.is_dir():
@@ -56,10 +60,7 @@ def check_path(path: Path, fmt: str | None = None) -> None:
 def load_bytes(path: Path) -> bytes:
     """The file's bytes, after the checks every reader needs."""
     where = str(path)
-    if not path.exists():
-        raise InputError("no such file", where)
-    if path.is_dir():
-        raise InputError("is a folder, not an essay file", where)
+    _check_file(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

@@ -24,18 +24,12 @@ from docx.shared import Pt
 from policybrief.errors import RenderError
 from policybrief.model import Brief, BulletList, Paragraph, Table
 from policybrief.writers.layout import appendix_rows, cell_texts, fixed_time, title_lines
+from policybrief.writers.style import check_docx_template
 
 
 @functools.lru_cache(maxsize=8)
 def _template_bytes(path: str) -> bytes:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise RenderError(f"cannot read the .docx template ({exc.strerror})", path) from None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise RenderError("the .docx template is not a Word document", path)
-    return data
+    return check_docx_template(Path(path))
 
 
 def _open_template(path: str | None):  # noqa: ANN202 - python-docx Document

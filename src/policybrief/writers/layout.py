@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 
+from policybrief import clock
 from policybrief.model import Brief, FindingsTable, Sentence
 
 PARTS = ("title_block", "summary", "key_judgments", "toc", "sections", "tables", "source_note", "appendix")
@@ -54,9 +54,9 @@ def place(s: Sentence) -> str:
 
 def fixed_time(brief: Brief) -> _dt.datetime:
     """The timestamp written into files: SOURCE_DATE_EPOCH if set, else the brief's date at midnight UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC)
+    fixed = clock.source_date()
+    if fixed is not None:
+        return fixed
     try:
         return _dt.datetime.fromisoformat(brief.date[:10]).replace(tzinfo=_dt.UTC)
     except ValueError:

@@ -183,6 +183,8 @@ def _styles(style: dict[str, Any], font: str) -> dict[str, ParagraphStyle]:
     text = colors.HexColor(c["text"])
     body = ParagraphStyle("body", fontName=font, fontSize=sizes["body"], leading=sizes["body"] * 1.4,
                           textColor=text, spaceAfter=sizes["body"] * 0.6)
+    bullet = ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font,
+                            spaceAfter=sizes["body"] * 0.35)
     return {
         "title": ParagraphStyle("title", parent=body, fontName=f"{font}-B", fontSize=sizes["title"],
                                 leading=sizes["title"] * 1.2, textColor=accent, spaceAfter=4),
@@ -202,9 +204,8 @@ def _styles(style: dict[str, Any], font: str) -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle("note", parent=body, fontSize=sizes["small"],
                                leading=sizes["small"] * 1.35, textColor=colors.HexColor(c["muted"])),
         "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
-        "bullet": ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font,
-                                 spaceAfter=sizes["body"] * 0.35),
-        "bullet_last": ParagraphStyle("bullet_last", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font),
+        "bullet": bullet,
+        "bullet_last": ParagraphStyle("bullet_last", parent=bullet, spaceAfter=body.spaceAfter),  # a list ends like a paragraph
         "leadin": ParagraphStyle("leadin", parent=body, keepWithNext=1),
     }
 
@@ -256,15 +257,13 @@ def render(brief: Brief, style: dict[str, Any]) -> bytes:
         story.append(t)
         story.append(Spacer(1, 6))
 
-    def bullets(texts: list[str], ordered: bool = False) -> list[Any]:
+    def bullets(texts: list[str], ordered: bool = False) -> None:
         # Paragraphs with a bullet rather than a ListFlowable: the same look at a fraction of the layout cost.
         n = len(texts)
-        items = [
+        story.extend(
             RLParagraph(m(t), st["bullet_last" if i == n else "bullet"], bulletText=f"{i}." if ordered else "•")
             for i, t in enumerate(texts, 1)
-        ]
-        story.extend(items)
-        return items
+        )
 
     # Title block
     block = [RLParagraph(m(brief.title), st["title"]), RLParagraph(m(brief.subtitle), st["subtitle"])]

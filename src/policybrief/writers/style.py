@@ -63,7 +63,8 @@ def check(style: dict[str, Any], where: str) -> None:
         check_docx_template(Path(str(ref)))
 
 
-def check_docx_template(path: Path) -> None:
+def check_docx_template(path: Path) -> bytes:
+    """The template's bytes, once they are known to be a Word document."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -75,3 +76,4 @@ def check_docx_template(path: Path) -> None:
         raise RenderError("the .docx template is not a Word document (not a zip file)", str(path)) from None
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise RenderError("the .docx template is not a Word document (no word/document.xml)", str(path))
+    return data
