@@ -23,6 +23,41 @@ class Case:
     """The human-written summary, where there is one."""
 
 
+def family_and_key(path: Path) -> tuple[str, str]:
+    """(family, document key) of a corpus file. The same KEP or RFC in A/ and B/ has one key, so it is never
+    in both folds."""
+    name = path.name
+    stem = re.sub(r"\.(report\.(md|txt)|md)$", "", name)
+    if path.parent.name == "keps" or name.startswith("kep__"):
+        return "kep", "kep-" + re.search(r"(\d+)-", stem.split("__")[-1]).group(1)  # type: ignore[union-attr]
+    if path.parent.name == "rust_rfcs" or name.startswith("rust-rfc__"):
+        return "rfc", "rfc-" + stem.split("__")[-1][:4]
+    folder = path.parent.name
+    if folder in ("govreport_leval", "crs_markdown", "gao_markdown"):
+        return folder.split("_")[0], stem
+    return stem.split("__")[0], stem
+
+
+def fold_of(path: Path) -> int:
+    """0 or 1: the two halves of the corpus for honest tuning (design on one, report on the other, both ways).
+
+    Within each family (govreport, crs, gao, kep, rfc, 18f, eudi, nist, pod) the document keys are sorted and
+    dealt alternately, so each fold holds half of every kind of document.
+    """
+    family, key = family_and_key(path)
+    return _FOLDS.setdefault(family, _deal(family)).get(key, 0)
+
+
+_FOLDS: dict[str, dict[str, int]] = {}
+
+
+def _deal(family: str) -> dict[str, int]:
+    keys = sorted({family_and_key(p)[1] for p in CORPUS.rglob("*") if p.is_file() and p.suffix in (".md", ".txt")
+                   and (p.name.endswith((".report.md", ".report.txt")) or p.parent.name == "B")
+                   and family_and_key(p)[0] == family})
+    return {k: i % 2 for i, k in enumerate(keys)}
+
+
 def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("\u00a0", " ")).strip().lower()
 
