@@ -5,14 +5,18 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SEED    := seeds/china-russia-partnership.txt
 
-.PHONY: briefs test bench lint clean system-deps
+.PHONY: briefs test golden bench lint clean system-deps
 
 briefs: $(STAMP)  ## Build the sample briefs for every audience (.docx and .pdf) into briefs/
 	$(BIN)/policybrief build $(SEED) --all --format docx,pdf --out briefs
 
-test: $(STAMP)  ## Run the test suite
+test: $(STAMP)  ## Run the test suite: lint, types, tests
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy --strict src
 	$(BIN)/pytest
+
+golden: $(STAMP)  ## Regenerate tests/golden/ (each sample brief as JSON and Markdown) after an intended change
+	$(BIN)/python tests/golden_briefs.py
 
 bench: $(STAMP)  ## Print the benchmark figures
 	$(BIN)/python bench/headings.py

@@ -18,11 +18,11 @@ sys.path.insert(0, str(ROOT / "src"))
 from policybrief.analysis import analyse  # noqa: E402
 from policybrief.compose import compose  # noqa: E402
 from policybrief.model import BulletList, Table, block_sentences  # noqa: E402
-from policybrief.pipeline import load_style  # noqa: E402
 from policybrief.profiles import load_profiles  # noqa: E402
 from policybrief.readers import read_essay  # noqa: E402
 from policybrief.writers import render  # noqa: E402
 from policybrief.writers.layout import appendix_rows, cell_texts, title_lines  # noqa: E402
+from policybrief.writers.style import load_style  # noqa: E402
 
 
 def paired_ms(ours, base, n: int = 15) -> tuple[float, float]:
@@ -99,16 +99,16 @@ def main() -> None:
     analysis = analyse(doc)
     profiles = load_profiles(ROOT / "templates")
     style = load_style(ROOT / "templates", "default")
-    from policybrief.writers.pdf import _register_family
+    from policybrief.writers.pdf import PdfWriter
 
-    dejavu = _register_family(str(style.get("font", "sans")))
+    dejavu = PdfWriter(compose(doc, analysis, profiles.get("principals")), style).font
     print(f"{'brief':20} {'format':16} {'paragraphs':>10} {'policybrief ms':>15} {'direct ms':>10} {'ratio':>6}")
     for pid in ("principals", "congressional-staff"):
         brief = compose(doc, analysis, profiles.get(pid))
         paras = same_paragraphs(brief)
         runs = (("docx", "docx", raw_docx), ("pdf", "pdf", raw_pdf), ("pdf", "pdf (same font)", lambda p: raw_pdf(p, dejavu)))
         for fmt, label, raw in runs:
-            ours, base = paired_ms(lambda f=fmt, b=brief: render(f, b, style), lambda r=raw, p=paras: r(p))
+            ours, base = paired_ms(lambda f=fmt, b=brief: render(f, b, style).data, lambda r=raw, p=paras: r(p))
             print(f"{pid:20} {label:16} {len(paras):10} {ours:15.1f} {base:10.1f} {ours / base:6.2f}")
     print("(medians of 15 alternating runs after one warm-up; direct = the same texts written as plain headings and paragraphs with")
     print(" the library's defaults: no template, header, footer, shading, tables or bookmarks; 'same font' embeds the")

@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from policybrief.analysis import analyse  # noqa: E402
 from policybrief.analysis.findings import tables  # noqa: E402
+from policybrief.analysis.scoring import score  # noqa: E402
 from policybrief.analysis.summarize import summarize  # noqa: E402
 from policybrief.readers.assemble import assemble  # noqa: E402
 from policybrief.readers.text import parse_text  # noqa: E402
@@ -39,7 +40,7 @@ def run(text: str) -> tuple[float, float]:
     for _ in range(3):
         t = time.perf_counter()
         a = analyse(doc)
-        summarize(a, max_words=300, focus={"energy": 2, "military": 1})
+        summarize(a, score(a, {"energy": 2, "military": 1}), max_words=300)
         tables(a)
         times.append(time.perf_counter() - t)
     tracemalloc.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -103,8 +104,9 @@ def plan(
     Example: policybrief plan seeds/china-russia-partnership.txt -a principals -a economic-energy
     """
     from policybrief import pipeline
+    from policybrief.report import plan_text
 
-    print(pipeline.plan_text(essay, audience or None, templates, fmt))
+    print(plan_text(pipeline.plan(essay, audience or None, templates, fmt)))
 
 
 @app.command()
@@ -124,16 +126,15 @@ def build(
     Example: policybrief build seeds/china-russia-partnership.txt --all --format docx,pdf --out briefs
     """
     from policybrief import pipeline
+    from policybrief.report import results_table
 
     _audiences_or_all(audience, all_audiences)
-    formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
-    results = pipeline.build_many(
-        essays, audience or None, formats, out, templates, jobs=jobs, input_format=input_format, progress=not as_json
-    )
+    job = pipeline.Job(tuple(essays), tuple(audience) or None, templates, input_format, _formats(fmt), out)
+    results = pipeline.build(job, jobs=jobs, progress=not as_json)
     if as_json:
         _print_json([r.as_dict() for r in results])
     else:
-        print(pipeline.results_table(results))
+        print(results_table(results))
     if any(r.error for r in results):
         raise typer.Exit(1)
 
@@ -174,6 +175,7 @@ def email(
     Example: PB_SMTP_PASSWORD=... policybrief email essay.txt --all --send --smtp-host smtp.example.gov --smtp-user analyst
     """
     from policybrief import pipeline
+    from policybrief.report import email_table
 
     _audiences_or_all(audience, all_audiences)
     settings = None
@@ -181,20 +183,24 @@ def email(
         settings = pipeline.smtp_settings(
             smtp_host, smtp_port, smtp_security, smtp_user, retries=retries, retry_wait=retry_wait, prompt=_prompt_password()
         )
-    formats = [f.strip() for f in fmt.split(",") if f.strip()] if fmt else None
-    results = pipeline.email_many(
-        essay, audience or None, out=out, templates=templates, input_format=input_format, formats=formats,
-        to=to, cc=cc, bcc=bcc, sender=sender, send=send, smtp=settings, dry_run=dry_run, max_mb=max_mb, strict=strict,
+    job = pipeline.Job((essay,), tuple(audience) or None, templates, input_format, _formats(fmt), out)
+    results = pipeline.email(
+        job, to=to, cc=cc, bcc=bcc, sender=sender, send=send, smtp=settings, dry_run=dry_run, max_mb=max_mb, strict=strict
     )
     for r in results:
-        for w in r.warnings or []:
+        for w in r.warnings:
             sys.stderr.write(f"policybrief: warning: {r.audience}: {w}\n")
     if as_json:
         _print_json([r.as_dict() for r in results])
     else:
-        print(pipeline.email_table(results, sending=send, dry_run=dry_run))
+        print(email_table(results, sending=send, dry_run=dry_run))
     if not all(r.ok for r in results):
         raise typer.Exit(1)
+
+
+def _formats(fmt: str | None) -> tuple[str, ...] | None:
+    """"docx, pdf" -> ("docx", "pdf"); None when not given (each profile's own formats)."""
+    return tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
 
 
 def _audiences_or_all(audience: list[str], all_audiences: bool) -> None:
@@ -202,7 +208,7 @@ def _audiences_or_all(audience: list[str], all_audiences: bool) -> None:
         raise BriefError("give --audience (-a) or --all, not both")
 
 
-def _prompt_password():  # noqa: ANN202
+def _prompt_password() -> Callable[[str], str] | None:
     """getpass when someone is at the terminal; None otherwise (then PB_SMTP_PASSWORD must be set)."""
     if not sys.stdin.isatty():
         return None
@@ -257,9 +263,9 @@ def templates_init(
 
     Example: policybrief templates init my-templates && policybrief build essay.txt --templates my-templates
     """
-    from policybrief import pipeline
+    from policybrief.templates_dir import init_templates
 
-    print(pipeline.templates_init(folder, force))
+    print(init_templates(folder, force))
 
 
 def main() -> None:

@@ -5,30 +5,27 @@ A pure function: no I/O. Every sentence in the Brief is a `Sentence` of the Docu
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-import numpy as np
-
 from policybrief import clock
-from policybrief.analysis import Analysis
+from policybrief.analysis import Analysis, FloatArray
 from policybrief.analysis.findings import tables as find_tables
-from policybrief.analysis.summarize import focus_vector, summarize
+from policybrief.analysis.scoring import Scores, score
+from policybrief.analysis.summarize import summarize
 from policybrief.errors import ProfileError
-from policybrief.lang.words import slugify
 from policybrief.model import (
     Block,
     Brief,
     BriefSection,
     BulletList,
     Document,
-    FindingRow,
     FindingsTable,
     ListItem,
     Paragraph,
     Section,
     block_words,
 )
+from policybrief.outputs import essay_id
 from policybrief.profiles import match_sections
 from policybrief.profiles.schema import Profile
 
@@ -42,11 +39,6 @@ class SectionPlan:
     words_before: int
     words_after: int
     relevance: float
-
-
-def essay_id(path: str, title: str = "") -> str:
-    """The essay's slug, from its file name (else its title): names the output subfolder and the brief files."""
-    return slugify(os.path.splitext(os.path.basename(path))[0] or title, "essay")
 
 
 def brief_date(doc: Document) -> str:
@@ -70,7 +62,7 @@ def select_sections(doc: Document, profile: Profile) -> list[Section]:
     return [s for s in doc.walk() if s.id in chosen]
 
 
-def _section_relevance(analysis: Analysis, rel: np.ndarray) -> dict[str, float]:
+def _section_relevance(analysis: Analysis, rel: FloatArray) -> dict[str, float]:
     out: dict[str, float] = {}
     for k, info in enumerate(analysis.sentences):
         out[info.section] = out.get(info.section, 0.0) + float(rel[k])
@@ -99,7 +91,7 @@ class _Unit:
     score: float
 
 
-def _units(sec: Section, analysis: Analysis, score: np.ndarray, skip_roles: set[str]) -> list[_Unit]:
+def _units(sec: Section, analysis: Analysis, score: FloatArray, skip_roles: set[str]) -> list[_Unit]:
     units = []
     for bi, block in enumerate(sec.blocks):
         if isinstance(block, Paragraph):
@@ -118,7 +110,7 @@ def _units(sec: Section, analysis: Analysis, score: np.ndarray, skip_roles: set[
 
 
 def condense(
-    sections: list[Section], analysis: Analysis, profile: Profile, score: np.ndarray, skip_roles: set[str]
+    sections: list[Section], analysis: Analysis, profile: Profile, score: FloatArray, skip_roles: set[str]
 ) -> dict[str, list[Block]]:
     """The kept blocks of each section, within the body budget, sentences verbatim and in source order."""
     units = {s.id: _units(s, analysis, score, skip_roles) for s in sections}
@@ -178,30 +170,28 @@ def _drop_orphans(sections: list[Section], keep: set[tuple[str, int, int | None]
 
 
 def plan(doc: Document, analysis: Analysis, profile: Profile) -> list[SectionPlan]:
-    brief = compose(doc, analysis, profile)
+    """Per section the audience gets, in order: words before and after condensing, relevance to its focus."""
+    scores = score(analysis, profile.focus_weights())
+    brief = compose(doc, analysis, profile, scores)
     before = {s.id: s.own_words for s in doc.walk()}
-    rel = _section_relevance(analysis, focus_vector(analysis, profile.focus_weights()))
+    rel = _section_relevance(analysis, scores.relevance)
     return [SectionPlan(s.id, s.title, before[s.id], s.words, rel.get(s.id, 0.0)) for s in brief.sections]
 
 
-def compose(doc: Document, analysis: Analysis, profile: Profile) -> Brief:
+def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores | None = None) -> Brief:
+    """The audience's brief. `scores`: the audience's sentence scores, when the caller already has them."""
     focus = profile.focus_weights()
-    rel = focus_vector(analysis, focus)
-    cent = np.asarray(analysis.centrality, dtype=float)
-    cent = cent / (cent.max() or 1.0) if len(cent) else cent
-    score = 0.6 * rel + 0.4 * cent if focus else cent
-    relevance = _section_relevance(analysis, rel)
+    scores = scores or score(analysis, focus)
+    relevance = _section_relevance(analysis, scores.relevance)
     sections = order_sections(select_sections(doc, profile), profile, relevance)
     if not sections:
         raise ProfileError(f"profile '{profile.id}' selects no section of this essay", doc.path)
     skip_roles = {"key_judgments"} if profile.key_judgments else set()
-    picked = summarize(
-        analysis, max_words=profile.summary.words, max_sentences=profile.summary.sentences, focus=focus or None
-    )
+    picked = summarize(analysis, scores, max_words=profile.summary.words, max_sentences=profile.summary.sentences)
     # The body need not repeat the summary: when condensing, summary sentences go last.
-    score = score.copy()
-    score[picked] -= 2.0
-    kept = condense(sections, analysis, profile, score, skip_roles)
+    body_score = scores.condense.copy()
+    body_score[picked] -= 2.0
+    kept = condense(sections, analysis, profile, body_score, skip_roles)
     body = tuple(
         BriefSection(s.id, s.title, 1 if s.level == 1 else 2, tuple(kept[s.id]), s.own_words, block_words_sum(kept[s.id]) < s.own_words)
         for s in sections
@@ -212,13 +202,12 @@ def compose(doc: Document, analysis: Analysis, profile: Profile) -> Brief:
     if profile.key_judgments:
         key_items = tuple(it for _, bl in doc.lists() if bl.role == "key_judgments" for it in bl.items)
     found = find_tables(analysis) if profile.tables.include else {}
-    titles = {s.id: s.title for s in doc.walk()}
     tables = tuple(
         FindingsTable(
             kind,
             profile.tables.titles.get(kind, kind.replace("_", " ").capitalize()),
             tuple(profile.tables.columns),
-            tuple(FindingRow(r.item, r.evidence, r.section, titles.get(r.section, r.section)) for r in found.get(kind, [])),
+            tuple(found[kind]),
         )
         for kind in profile.tables.include
         if found.get(kind)

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
+from policybrief.lang.cleanup import Cleanup
 from policybrief.lang.words import count_words
 
 ListRole = Literal["key_judgments", "drivers", "limitations", "other"]
-LIST_ROLES: tuple[str, ...] = ("key_judgments", "drivers", "limitations", "other")
+"""What a bullet list is."""
+LIST_ROLES: tuple[ListRole, ...] = get_args(ListRole)
+TableKind = Literal["limitations", "drivers", "key_judgments"]
+"""The findings tables a profile can ask for (each from the lists of the same role)."""
+TABLE_KINDS: tuple[TableKind, ...] = get_args(TableKind)
 
 
 @dataclass(frozen=True)
@@ -142,20 +147,6 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Cleanup:
-    """One change made to the essay's text that does not change its meaning."""
-
-    kind: str
-    """`space-before-punctuation`, `hyphen-join`, `whitespace` or `decoding`."""
-    before: str
-    """The text as found."""
-    after: str
-    """The text as printed."""
-    offset: int
-    """Character offset in the source text."""
-
-
-@dataclass(frozen=True)
 class Document:
     """An essay read into sections."""
 
@@ -266,7 +257,7 @@ class FindingRow:
 class FindingsTable:
     """A table of limitations, drivers or key judgments."""
 
-    kind: str
+    kind: TableKind
     """`limitations`, `drivers` or `key_judgments`."""
     title: str
     """Caption, from the profile."""
@@ -344,6 +335,10 @@ __all__ = [
     "Sentence",
     "SourceRef",
     "Table",
+    "TableKind",
+    "TABLE_KINDS",
+    "ListRole",
+    "LIST_ROLES",
     "block_sentences",
     "block_words",
 ]

@@ -1,10 +1,23 @@
-"""Plain-data views of a Document and its Analysis for `inspect` and `summarize` (the stable JSON shapes)."""
+"""What the terminal shows: the stable JSON shapes of `inspect` and `summarize`, and the tables of `inspect`,
+`plan`, `build` and `email`. Formatting only: no reading, analysing or writing happens here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from policybrief.model import Document, Section, SourceRef
+from policybrief.model import Document, FindingRow, Section, Sentence, TableKind
+
+if TYPE_CHECKING:
+    from policybrief.analysis import Analysis
+    from policybrief.compose import SectionPlan
+    from policybrief.delivery.package import EmailResult
+    from policybrief.outputs import Result
+    from policybrief.profiles.schema import Profile
 
 
 def outline(doc: Document) -> dict[str, Any]:
@@ -25,15 +38,16 @@ def outline(doc: Document) -> dict[str, Any]:
     return {"sections": [sec(s) for s in doc.sections], "lists": lists}
 
 
-def inspect_data(doc: Document, duplicates: list[tuple[SourceRef, str, SourceRef, str]]) -> dict[str, Any]:
+def inspect_data(doc: Document, duplicates: list[tuple[Sentence, Sentence]]) -> dict[str, Any]:
+    """`inspect --json`: the outline, lists, clean-ups and (sentence, the earlier sentence it repeats) pairs."""
     data = outline(doc)
     data["title"] = doc.title
     data["format"] = doc.format
     data["words"] = doc.words
     data["cleanups"] = [{"kind": c.kind, "before": c.before, "after": c.after, "offset": c.offset} for c in doc.cleanups]
     data["duplicates"] = [
-        {"sentence": text, "section": ref.section, "repeats": earlier_text, "repeats_section": earlier.section}
-        for ref, text, earlier, earlier_text in duplicates
+        {"sentence": s.text, "section": s.ref.section, "repeats": earlier.text, "repeats_section": earlier.ref.section}
+        for s, earlier in duplicates
     ]
     data["notes"] = list(doc.notes)
     return data
@@ -68,3 +82,103 @@ def inspect_text(data: dict[str, Any]) -> str:
     for note in data["notes"]:
         out.append(f"note: {note}")
     return "\n".join(out)
+
+
+def summary_data(analysis: Analysis, chosen: list[int], tables: dict[TableKind, list[FindingRow]]) -> dict[str, Any]:
+    """`summarize --json`: `{"summary": [{"text", "section", "paragraph", "sentence"}], "tables": {...}}`."""
+    summary = [
+        {
+            "text": analysis.sentences[k].sentence.text,
+            "section": analysis.sentences[k].sentence.ref.section,
+            "paragraph": analysis.sentences[k].sentence.ref.block,
+            "sentence": analysis.sentences[k].sentence.ref.sentence,
+        }
+        for k in chosen
+    ]
+    rows = {kind: [{"item": r.item.text, "evidence": [e.text for e in r.evidence], "section": r.section} for r in found]
+            for kind, found in tables.items()}
+    return {"summary": summary, "tables": rows}
+
+
+def plan_text(plans: Sequence[tuple[Profile, list[SectionPlan]]]) -> str:
+    """The `plan` table: per audience, its sections in order with words before and after condensing."""
+    out = []
+    for profile, rows in plans:
+        budget = profile.budget.max_words
+        after = sum(r.words_after for r in rows)
+        out.append(f"{profile.id}: {profile.title}  (body {after} of {budget or 'unlimited'} words)")
+        out.append(f"   {'#':>2}  {'section':<60} {'before':>6} {'after':>6}")
+        for i, r in enumerate(rows, 1):
+            title = r.title if len(r.title) <= 60 else r.title[:57] + "..."
+            out.append(f"   {i:>2}  {title:<60} {r.words_before:>6} {r.words_after:>6}")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def results_table(results: list[Result]) -> str:
+    """The closing table of `build`: one line per file written, then a count, then one line per failure."""
+    rows = [("audience", "format", "pages", "words", "size", "path")]
+    errors = []
+    several = len({r.essay for r in results}) > 1
+    for r in results:
+        if r.error:
+            label = " ".join(x for x in (Path(r.essay).name if several else "", r.audience, r.format) if x and x != "-")
+            errors.append(f"FAILED {label}: {r.error}" if r.audience != "-" else f"FAILED {r.error}")  # read errors name the file
+            continue
+        size = f"{r.size / 1024:.0f} KB"
+        rows.append((r.audience, r.format, str(r.pages or "-"), str(r.words), size, os.path.relpath(r.path)))
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    ok = len(results) - len(errors)
+    lines.append(f"{ok} brief file(s) written" + (f", {len(errors)} failed" if errors else ""))
+    return "\n".join(lines + errors)
+
+
+def email_table(results: list[EmailResult], *, sending: bool, dry_run: bool) -> str:
+    """What `email` did per audience: recipients, files, the draft, and each recipient's fate when sending."""
+    from policybrief.delivery.package import human_size
+
+    lines = []
+    for r in results:
+        lines.append(f"{r.audience}: {r.subject}")
+        if r.error:
+            lines.append(f"   FAILED: {r.error}")
+            continue
+        for label, addrs in (("to", r.to), ("cc", r.cc), ("bcc", r.bcc)):
+            if addrs:
+                lines.append(f"   {label + ':':<7}{', '.join(addrs)}")
+        att = ", ".join(f"{a['filename']} ({human_size(a['size'])})" for a in r.attachments)
+        lines.append(f"   {'files:':<7}{att}")
+        lines.append(f"   {'draft:':<7}{os.path.relpath(r.eml) if not dry_run else '(dry run: not written)'}")
+        for w in r.warnings:
+            lines.append(f"   warning: {w}")
+        for d in r.recipients:
+            lines.append(f"   {d['status'].upper():<8}{d['address']}" + (f"  ({d['detail']})" if d["status"] != "sent" else ""))
+    ok = sum(1 for r in results if r.ok)
+    verb = "would be written" if dry_run else ("sent" if sending else "written as drafts")
+    if sending and not dry_run:
+        n_sent = sum(1 for r in results for d in r.recipients if d["status"] == "sent")
+        n_all = sum(len(r.recipients) for r in results)
+        lines.append(f"{ok} of {len(results)} message(s) fully sent; {n_sent} of {n_all} recipient(s) accepted")
+    else:
+        lines.append(f"{ok} of {len(results)} message(s) {verb}")
+    return "\n".join(lines)
+
+
+def progress_bar(total: int, enabled: bool) -> Callable[..., None]:
+    """A callable that advances a rich progress bar (only for 8+ files on a terminal); `step(True)` closes it."""
+    if not enabled or total < 8 or not sys.stderr.isatty():
+        return lambda finish=False: None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task("Building briefs", total=total)
+    bar.start()
+
+    def step(finish: bool = False) -> None:
+        if finish:
+            bar.stop()
+        else:
+            bar.advance(task)
+
+    return step

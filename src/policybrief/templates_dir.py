@@ -33,3 +33,27 @@ def find_template(folder: str | Path | None, *parts: str) -> Path:
     if not default.is_file():
         raise RenderError(f"no template '{'/'.join(parts)}'", str(user or packaged_templates()))
     return default
+
+
+def init_templates(folder: Path, force: bool) -> str:
+    """Copy the packaged templates into FOLDER; existing files are kept unless `force`."""
+    import shutil
+
+    src = packaged_templates()
+    copied, kept = [], []
+    for f in sorted(p for p in src.rglob("*") if p.is_file()):
+        rel = f.relative_to(src)
+        dest = folder / rel
+        if dest.exists() and not force:
+            kept.append(str(rel))
+            continue
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+        except OSError as exc:
+            raise RenderError(f"cannot write ({exc.strerror})", str(dest)) from None
+        copied.append(str(rel))
+    msg = f"copied {len(copied)} template file(s) to {folder}"
+    if kept:
+        msg += f"; kept {len(kept)} existing file(s) (use --force to overwrite): {', '.join(kept)}"
+    return msg + f"\nuse them with: policybrief build ESSAY --templates {folder}"

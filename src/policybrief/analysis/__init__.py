@@ -1,14 +1,22 @@
 """Document -> Analysis: every sentence indexed and vectorised once, near-duplicates flagged, centrality ranked.
 
-Summaries (per audience) and findings tables are computed from an Analysis; the composer reads them.
+Summaries (per audience) and findings tables are computed from an Analysis; the composer reads them. The scores
+that rank sentences for an audience come from `analysis.scoring.score`, once per brief.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
+from policybrief.analysis.vectors import TermMatrix
 from policybrief.model import BulletList, Document, Paragraph, Sentence, SourceRef
+
+FloatArray = npt.NDArray[np.float64]
 
 LEANING = re.compile(
     r"^(this|these|that|those|such|another|other|moreover|furthermore|additionally|also|however|nonetheless|"
@@ -41,19 +49,22 @@ class SentenceInfo:
     """For list items: the list's role."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Analysis:
-    """What the summariser and findings tables need, computed once per essay."""
+    """What the summariser, the composer and the findings tables need, computed once per essay."""
 
     doc: Document
-    sentences: list[SentenceInfo]
-    matrix: object
-    """The TF-IDF `TermMatrix` over `sentences`."""
-    centrality: object
-    """LexRank score per sentence (numpy array)."""
-    duplicates: dict[int, int] = field(default_factory=dict)
+    sentences: tuple[SentenceInfo, ...]
+    matrix: TermMatrix
+    """The TF-IDF term matrix over `sentences`."""
+    centrality: FloatArray
+    """LexRank score per sentence, scaled so that the most central sentence scores 1."""
+    position_prior: FloatArray
+    """Per sentence, how early it comes: (1 - position)^5 (reports state their case early)."""
+    duplicates: Mapping[int, int]
     """Index of a near-duplicate sentence -> index of the earlier sentence it repeats."""
-    index: dict[SourceRef, int] = field(default_factory=dict)
+    index: Mapping[SourceRef, int]
+    """Where each sentence is in `sentences`, by its source reference."""
 
 
 def _is_fragment(text: str) -> bool:
@@ -86,15 +97,15 @@ def collect(doc: Document) -> list[SentenceInfo]:
     return out
 
 
-def find_duplicates(m, infos: list[SentenceInfo], threshold: float = 0.75) -> dict[int, int]:  # noqa: ANN001
+def find_duplicates(m: TermMatrix, infos: list[SentenceInfo], threshold: float = 0.75) -> dict[int, int]:
     """Near-duplicate sentences: most of the shorter one's terms appear in an earlier one.
 
     Candidates come from an inverted index of each sentence's rarest terms, so the cost stays near-linear.
     """
     postings: dict[str, list[int]] = {}
     df: dict[str, int] = {}
-    for ts in m.terms:
-        for t in set(ts):
+    for sentence_terms in m.terms:
+        for t in set(sentence_terms):
             df[t] = df.get(t, 0) + 1
     dups: dict[int, int] = {}
     sets = [set(ts) for ts in m.terms]
@@ -129,6 +140,9 @@ def analyse(doc: Document) -> Analysis:
     infos = collect(doc)
     m = vectors.build([i.sentence.text for i in infos])
     cent = vectors.lexrank(m)
+    if len(cent):
+        cent = cent / (cent.max() or 1.0)
+    prior = (1.0 - np.array([i.position for i in infos], dtype=np.float64)) ** 5
     dups = find_duplicates(m, infos)
     index = {info.sentence.ref: k for k, info in enumerate(infos)}
-    return Analysis(doc, infos, m, cent, dups, index)
+    return Analysis(doc, tuple(infos), m, cent, prior, dups, index)

@@ -13,23 +13,15 @@ import re
 from dataclasses import dataclass
 
 from policybrief.analysis import Analysis
-from policybrief.lang.roles import _ROLE_PATTERNS
+from policybrief.lang.roles import ROLE_PATTERNS
 from policybrief.lang.words import content_terms
-from policybrief.model import BulletList, Sentence
+from policybrief.model import TABLE_KINDS, BulletList, FindingRow, Sentence, TableKind
 
-KINDS = ("limitations", "drivers", "key_judgments")
 _STATES = {
     "limitations": re.compile(r"\b(limitation|constraint|limit|risk|tension|friction|challenge|concern|problem)s?\b", re.I),
     "drivers": re.compile(r"\b(motivat\w*|incentive|driver|reason|interest|benefit|seek|desire)s?\b", re.I),
     "key_judgments": re.compile(r"\b(likely|will|remain|judge|assess)\b", re.I),
 }
-
-
-@dataclass(frozen=True)
-class Row:
-    item: Sentence
-    evidence: tuple[Sentence, ...]
-    section: str
 
 
 @dataclass
@@ -105,20 +97,21 @@ def evidence_for(
     return picked
 
 
-def tables(analysis: Analysis) -> dict[str, list[Row]]:
+def tables(analysis: Analysis) -> dict[TableKind, list[FindingRow]]:
     """Rows for every kind: from the essay's lists of that role, else (limitations) from a prose section."""
-    out: dict[str, list[Row]] = {k: [] for k in KINDS}
+    out: dict[TableKind, list[FindingRow]] = {k: [] for k in TABLE_KINDS}
     ix = _index(analysis)
+    titles = {s.id: s.title for s in analysis.doc.walk()}
     for sec, bl in analysis.doc.lists():
-        if bl.role not in out:
+        if bl.role == "other":
             continue
         for item in _items(bl):
             ev = evidence_for(analysis, item.text, bl.role, sec.id, index=ix)
             sents = tuple(analysis.sentences[k].sentence for k in sorted(ev))
             where = analysis.sentences[ev[0]].section if ev else sec.id
-            out[bl.role].append(Row(item, sents, where))
+            out[bl.role].append(FindingRow(item, sents, where, titles.get(where, where)))
     if not out["limitations"]:
-        out["limitations"] = _prose_limitations(analysis)
+        out["limitations"] = _prose_limitations(analysis, titles)
     return out
 
 
@@ -127,8 +120,8 @@ def _items(bl: BulletList) -> list[Sentence]:
     return [Sentence(it.text, it.ref) for it in bl.items]
 
 
-def _prose_limitations(analysis: Analysis) -> list[Row]:
-    pattern = _ROLE_PATTERNS["limitations"]
+def _prose_limitations(analysis: Analysis, titles: dict[str, str]) -> list[FindingRow]:
+    pattern = ROLE_PATTERNS["limitations"]
     rows = []
     for sec in analysis.doc.walk():
         if not pattern.search(sec.title):
@@ -139,5 +132,5 @@ def _prose_limitations(analysis: Analysis) -> list[Row]:
             if pattern.search(info.sentence.text) and k not in analysis.duplicates:
                 nxt = analysis.sentences[k + 1] if k + 1 < len(analysis.sentences) else None
                 ev = (nxt.sentence,) if nxt and nxt.section == sec.id and nxt.kind == "paragraph" else ()
-                rows.append(Row(info.sentence, ev, sec.id))
+                rows.append(FindingRow(info.sentence, ev, sec.id, titles.get(sec.id, sec.id)))
     return rows

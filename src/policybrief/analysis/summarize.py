@@ -1,4 +1,4 @@
-"""Extractive executive summaries: centrality + audience focus + position, selected by MMR, printed in source order.
+"""Extractive executive summaries: the audience's summary scores, selected by MMR, printed in source order.
 
 Never picks a heading, a lead-in, a fragment or a near-duplicate of a sentence already picked; a sentence that
 leans on the one before ("This...", "Another limitation...") is picked only after that one.
@@ -9,44 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 
 from policybrief.analysis import Analysis
-from policybrief.lang.words import content_terms
+from policybrief.analysis.scoring import Scores, score
 
 REDUNDANCY = 0.5
 """Cosine similarity above which a candidate repeats a picked sentence and is skipped."""
 
 
-def focus_vector(analysis: Analysis, focus: dict[str, float]) -> np.ndarray:
-    """Relevance of every sentence to weighted focus terms (0 when there are none)."""
-    m = analysis.matrix
-    weights: dict[str, float] = {}
-    for phrase, w in focus.items():
-        for t in content_terms(phrase):
-            weights[t] = max(weights.get(t, 0.0), float(w))
-    if not weights:
-        return np.zeros(m.n)
-    rel = m.matvec(m.query(weights))
-    top = rel.max() if len(rel) else 0.0
-    return rel / top if top > 0 else rel
-
-
-def scores(analysis: Analysis, focus: dict[str, float] | None = None) -> np.ndarray:
-    cent = np.asarray(analysis.centrality, dtype=float)
-    if len(cent) == 0:
-        return cent
-    cent = cent / (cent.max() or 1.0)
-    # Position prior: reports state their case early. A bonus for each paragraph's first sentence was tried and
-    # dropped: it spread picks thinly over the whole essay (ROUGE-2 0.289 with it, 0.319 without; bench/rouge_eval.py).
-    pos = np.array([i.position for i in analysis.sentences])
-    prior = (1.0 - pos) ** 5
-    if focus:
-        rel = focus_vector(analysis, focus)
-        return 0.3 * cent + 0.15 * prior + 0.55 * rel
-    return 0.5 * cent + 0.5 * prior
-
-
-def eligible(analysis: Analysis, sections: Iterable[str] | None = None) -> np.ndarray:
+def eligible(analysis: Analysis, sections: Iterable[str] | None = None) -> npt.NDArray[np.bool_]:
     allowed = set(sections) if sections is not None else None
     ok = np.zeros(len(analysis.sentences), dtype=bool)
     for k, info in enumerate(analysis.sentences):
@@ -62,21 +34,21 @@ def eligible(analysis: Analysis, sections: Iterable[str] | None = None) -> np.nd
 
 def summarize(
     analysis: Analysis,
+    scores: Scores | None = None,
     *,
     max_words: int | None = None,
     max_sentences: int | None = None,
-    focus: dict[str, float] | None = None,
     sections: Iterable[str] | None = None,
     mmr_lambda: float = 0.75,
 ) -> list[int]:
-    """Indexes into `analysis.sentences` of the summary, in source order."""
+    """Indexes into `analysis.sentences` of the summary, in source order (`scores`: the audience's, else none)."""
     infos = analysis.sentences
     n = len(infos)
     if n == 0:
         return []
     if max_words is None and max_sentences is None:
         max_sentences = 5
-    base = scores(analysis, focus)
+    base = (scores or score(analysis)).summary
     ok = eligible(analysis, sections)
     words = np.array([i.sentence.words for i in infos])
     max_sim = np.zeros(n)
@@ -89,9 +61,9 @@ def summarize(
         gain = mmr_lambda * base - (1 - mmr_lambda) * max_sim
         room = (max_words - used) if max_words is not None else 10**9
         mask = ok & (words <= room) & (max_sim < REDUNDANCY)
-        for k in np.flatnonzero(mask):
-            if infos[k].leaning and not _predecessor_chosen(analysis, k, chosen):
-                mask[k] = False
+        for cand in np.flatnonzero(mask):
+            if infos[cand].leaning and not _predecessor_chosen(analysis, int(cand), chosen):
+                mask[cand] = False
         if not mask.any():
             break
         k = int(np.argmax(np.where(mask, gain, -np.inf)))

@@ -6,46 +6,54 @@ Everything is linear in the number of non-zero entries: no sentence-by-sentence 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
 from policybrief.lang.words import content_terms
 
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
-@dataclass
+
+@dataclass(frozen=True)
 class TermMatrix:
-    rows: np.ndarray
-    """Sentence index of each non-zero entry."""
-    cols: np.ndarray
+    rows: IntArray
+    """Sentence index of each non-zero entry (sorted)."""
+    cols: IntArray
     """Term index of each entry."""
-    vals: np.ndarray
+    vals: FloatArray
     """L2-normalised TF-IDF weight of each entry."""
     n: int
+    """Number of sentences."""
     vocab: dict[str, int]
-    idf: np.ndarray
+    idf: FloatArray
     terms: list[list[str]]
     """Each sentence's terms (stemmed), kept for term-level checks."""
+    bounds: IntArray
+    """Sentence i's entries are `bounds[i]:bounds[i + 1]`."""
 
-    def matvec(self, v: np.ndarray) -> np.ndarray:
+    def matvec(self, v: FloatArray) -> FloatArray:
         """X @ v for a dense term vector v."""
-        return np.bincount(self.rows, weights=self.vals * v[self.cols], minlength=self.n)
+        return cast(FloatArray, np.bincount(self.rows, weights=self.vals * v[self.cols], minlength=self.n))
 
-    def rmatvec(self, u: np.ndarray) -> np.ndarray:
+    def rmatvec(self, u: FloatArray) -> FloatArray:
         """X.T @ u for a dense sentence vector u."""
-        return np.bincount(self.cols, weights=self.vals * u[self.rows], minlength=len(self.vocab))
+        return cast(FloatArray, np.bincount(self.cols, weights=self.vals * u[self.rows], minlength=len(self.vocab)))
 
-    def row(self, i: int) -> np.ndarray:
+    def row(self, i: int) -> FloatArray:
         """Sentence i as a dense term vector."""
         v = np.zeros(len(self.vocab))
         lo, hi = self.bounds[i], self.bounds[i + 1]
         v[self.cols[lo:hi]] = self.vals[lo:hi]
         return v
 
-    def similarity_to(self, i: int) -> np.ndarray:
+    def similarity_to(self, i: int) -> FloatArray:
         """Cosine similarity of every sentence to sentence i."""
         return self.matvec(self.row(i))
 
-    def query(self, weights: dict[str, float]) -> np.ndarray:
+    def query(self, weights: dict[str, float]) -> FloatArray:
         """A dense term vector for weighted query terms (unknown terms ignored)."""
         v = np.zeros(len(self.vocab))
         for term, w in weights.items():
@@ -53,8 +61,6 @@ class TermMatrix:
             if j is not None:
                 v[j] += w * self.idf[j]
         return v
-
-    bounds: np.ndarray = None  # type: ignore[assignment]
 
 
 def build(texts: list[str]) -> TermMatrix:
@@ -82,12 +88,10 @@ def build(texts: list[str]) -> TermMatrix:
     norms = np.sqrt(np.bincount(r, weights=vals * vals, minlength=n))
     norms[norms == 0] = 1.0
     vals = vals / norms[r] if len(vals) else vals
-    m = TermMatrix(r, c, vals, n, vocab, idf, terms)
-    m.bounds = np.searchsorted(r, np.arange(n + 1))
-    return m
+    return TermMatrix(r, c, vals, n, vocab, idf, terms, np.searchsorted(r, np.arange(n + 1)))
 
 
-def lexrank(m: TermMatrix, damping: float = 0.15, iterations: int = 40) -> np.ndarray:
+def lexrank(m: TermMatrix, damping: float = 0.15, iterations: int = 40) -> FloatArray:
     """Continuous LexRank centrality by power iteration over S = X X^T without its diagonal, never formed."""
     n = m.n
     if n == 0:

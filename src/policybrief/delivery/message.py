@@ -17,13 +17,8 @@ from typing import Any
 
 from policybrief.delivery.addresses import check_header_text
 from policybrief.errors import DeliveryError
+from policybrief.formats import FORMATS
 from policybrief.model import Brief
-
-MIME_TYPES: dict[str, tuple[str, str]] = {
-    "pdf": ("application", "pdf"),
-    "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "md": ("text", "markdown"),
-}
 
 
 @dataclass(frozen=True)
@@ -118,7 +113,7 @@ def build(out: Outgoing, *, draft: bool, keep_bcc: bool = False) -> EmailMessage
     msg.set_content(out.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(out.html, subtype="html", charset="utf-8", cte="quoted-printable")
     for a in out.attachments:
-        maintype, subtype = MIME_TYPES[a.format]
+        maintype, subtype = FORMATS[a.format].mime
         # Bytes, base64: what arrives is byte-identical to the file on disk (no line-end rewriting of text parts).
         params = {"charset": "utf-8"} if maintype == "text" else None
         msg.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=a.filename, params=params)

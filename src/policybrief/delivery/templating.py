@@ -7,13 +7,17 @@ than an empty string, so a typo in a subject does not send "Brief: " to a princi
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policybrief.errors import DeliveryError
 
+if TYPE_CHECKING:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
 
 @functools.lru_cache(maxsize=2)
-def _env(autoescape: bool):  # noqa: ANN202 - one environment per escaping mode, shared by every render
+def _env(autoescape: bool) -> ImmutableSandboxedEnvironment:
+    """One environment per escaping mode, shared by every render."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -25,10 +29,10 @@ def _env(autoescape: bool):  # noqa: ANN202 - one environment per escaping mode,
 def render(source: str, context: dict[str, Any], *, where: str, html: bool = False) -> str:
     """Render one template; any template mistake becomes a DeliveryError naming `where` (file or profile key)."""
     import jinja2
-    from jinja2.sandbox import SecurityError
+    from jinja2.exceptions import SecurityError
 
     try:
-        return _env(html).from_string(source).render(**context)
+        return str(_env(html).from_string(source).render(**context))
     except jinja2.TemplateSyntaxError as exc:
         raise DeliveryError(f"template syntax error: {exc.message}", f"{where}:{exc.lineno}") from None
     except jinja2.UndefinedError as exc:

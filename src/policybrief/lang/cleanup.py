@@ -9,8 +9,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from policybrief.model import Cleanup
+
+@dataclass(frozen=True)
+class Cleanup:
+    """One change made to the essay's text that does not change its meaning."""
+
+    kind: str
+    """`space-before-punctuation`, `hyphen-join`, `whitespace`, `markup` or `decoding`."""
+    before: str
+    """The text as found."""
+    after: str
+    """The text as printed."""
+    offset: int
+    """Character offset in the source text."""
+
 
 _CONJUNCTIONS = "and|or|nor|to|as|but|versus|vs|through|than"
 _RULES = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
+ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "key_judgments": re.compile(
         r"\b(key (judg(e)?ments?|findings?|points?|takeaways?|messages?)|bottom line|main findings?|"
         r"conclusions?|judg(e)?ments?|takeaways?|highlights?|in brief|summary of findings)\b",
@@ -39,7 +39,7 @@ def _score(text: str, weight: float, scores: dict[str, float]) -> None:
     if not text:
         return
     counter = bool(_NOT_A_PROBLEM.search(text))
-    for role, pattern in _ROLE_PATTERNS.items():
+    for role, pattern in ROLE_PATTERNS.items():
         if pattern.search(text):
             if counter and role != "key_judgments":
                 scores[role] -= weight
@@ -64,7 +64,7 @@ def classify(
     for item in items:
         first = " ".join(item.split()[:12])
         for role in item_hits:
-            if _ROLE_PATTERNS[role].search(first):
+            if ROLE_PATTERNS[role].search(first):
                 item_hits[role] += 1
     for role, hits in item_hits.items():
         if items and hits / len(items) >= 0.5:

@@ -154,7 +154,7 @@ class ProfileSet:
 
 
 def _validation_error(exc: Exception, rp: RawProfile, lines: Lines) -> ProfileError:
-    errors = getattr(exc, "errors", lambda: [])()
+    errors: list[dict[str, Any]] = getattr(exc, "errors", lambda: [])()
     if not errors:
         return ProfileError(str(exc), f"{_shown(rp.path)}:1")
     err = errors[0]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-TABLE_KINDS = ("limitations", "drivers", "key_judgments")
-COLUMNS = ("item", "evidence", "section")
-FORMATS = ("docx", "pdf", "md")
+from policybrief.formats import FormatName
+from policybrief.model import TABLE_KINDS, TableKind
+
+Column = Literal["item", "evidence", "section"]
+COLUMNS: tuple[Column, ...] = get_args(Column)
 
 
 class _Strict(BaseModel):
@@ -47,8 +49,8 @@ class Summary(_Strict):
 
 
 class Tables(_Strict):
-    include: list[Literal["limitations", "drivers", "key_judgments"]] = Field(default_factory=lambda: ["limitations"])
-    columns: list[Literal["item", "evidence", "section"]] = Field(default_factory=lambda: list(COLUMNS))
+    include: list[TableKind] = Field(default_factory=lambda: list[TableKind](["limitations"]))
+    columns: list[Column] = Field(default_factory=lambda: list(COLUMNS))
     titles: dict[str, str] = Field(default_factory=dict)
     """Captions by table kind, e.g. {limitations: "Limits of the partnership"}."""
 
@@ -68,7 +70,7 @@ class Delivery(_Strict):
     subject: str = "{{ profile.title }}: {{ brief.title }}"
     """A Jinja2 template (sandboxed) with `brief`, `profile` and `essay` in scope."""
     sender: str = "policybrief@localhost"
-    attach: list[Literal["docx", "pdf", "md"]] = Field(default_factory=lambda: ["pdf", "docx"], min_length=1)
+    attach: list[FormatName] = Field(default_factory=lambda: list[FormatName](["pdf", "docx"]), min_length=1)
     max_attachment_mb: float = Field(default=10.0, gt=0)
     """Attachment size budget per message: over it, a warning (a failure with `email --strict`)."""
     text_template: str = Field(default="body.txt.j2", pattern=r"^[A-Za-z0-9_.-]+$")
@@ -91,7 +93,7 @@ class Profile(_Strict):
     key_judgments: bool = True
     """Show the essay's key judgments after the summary."""
     tables: Tables = Field(default_factory=Tables)
-    formats: list[Literal["docx", "pdf", "md"]] = Field(default_factory=lambda: ["docx", "pdf"])
+    formats: list[FormatName] = Field(default_factory=lambda: list[FormatName](["docx", "pdf"]))
     marking: str = ""
     style: str = "default"
     filename: str = "{essay}-{profile}.{ext}"

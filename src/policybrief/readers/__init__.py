@@ -7,6 +7,7 @@ it with the right reader and returns a `Document`.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 from policybrief.errors import InputError
@@ -97,5 +98,5 @@ def read_essay(path: str | Path, fmt: str | None = None) -> Document:
     name = reader_for(p, fmt)
     data = load_bytes(p)
     module, func = READERS[name].split(":")
-    reader = getattr(importlib.import_module(module), func)
+    reader: Callable[[Path, bytes], Document] = getattr(importlib.import_module(module), func)
     return reader(p, data)

@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policybrief.errors import InputError
 from policybrief.model import Document
@@ -14,10 +15,13 @@ from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList
 from policybrief.readers.text import BULLET
 from policybrief.readers.text_reader import sidecar_metadata, title_from_path
 
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _level(paragraph) -> int | None:  # noqa: ANN001 - python-docx type
+def _level(paragraph: DocxParagraph) -> int | None:
     """Heading level from the style name ("Heading 2") or the outline level in the paragraph or its style."""
     name = paragraph.style.name if paragraph.style is not None else ""
     m = re.match(r"Heading (\d)", name or "")
@@ -34,7 +38,7 @@ def _level(paragraph) -> int | None:  # noqa: ANN001 - python-docx type
     return None
 
 
-def _is_list(paragraph) -> tuple[bool, bool]:  # noqa: ANN001
+def _is_list(paragraph: DocxParagraph) -> tuple[bool, bool]:
     name = (paragraph.style.name if paragraph.style is not None else "") or ""
     has_num = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
     if name.startswith("List Number"):

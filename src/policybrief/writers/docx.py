@@ -12,19 +12,20 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document as load_docx
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from policybrief.errors import RenderError
-from policybrief.model import Brief, BulletList, Paragraph, Table
-from policybrief.writers.layout import appendix_rows, cell_texts, fixed_time, title_lines
-from policybrief.writers.style import check_docx_template
+from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
+from policybrief.writers.layout import APPENDIX_COLUMNS, BriefWriter, fixed_time, title_lines
+from policybrief.writers.style import Style, check_docx_template
 
 
 @functools.lru_cache(maxsize=8)
@@ -32,7 +33,7 @@ def _template_bytes(path: str) -> bytes:
     return check_docx_template(Path(path))
 
 
-def _open_template(path: str | None):  # noqa: ANN202 - python-docx Document
+def _open_template(path: str | None) -> DocxDocument:
     if not path:
         return load_docx()
     try:
@@ -48,7 +49,7 @@ def _open_template(path: str | None):  # noqa: ANN202 - python-docx Document
     return doc
 
 
-def _field(paragraph, instr: str, shown: str) -> None:  # noqa: ANN001
+def _field(paragraph: DocxParagraph, instr: str, shown: str) -> None:
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instr)
     r = OxmlElement("w:r")
@@ -77,14 +78,14 @@ class _Body:
     """The body as WordprocessingML text, parsed once at the end: python-docx's per-paragraph API looks styles up
     by scanning every style each time and tables cell by cell, which made a brief cost 4x a plain document."""
 
-    def __init__(self, doc) -> None:  # noqa: ANN001
+    def __init__(self, doc: DocxDocument) -> None:
         self.doc = doc
         self.parts: list[str] = []
-        self.ids = {}
+        self.ids: dict[str, str] = {}
         for el in doc.styles.element.iterchildren(qn("w:style")):
             name = el.find(qn("w:name"))
             if name is not None:
-                self.ids[name.get(qn("w:val")).lower()] = el.get(qn("w:styleId"))
+                self.ids[str(name.get(qn("w:val"))).lower()] = str(el.get(qn("w:styleId")))
 
     def style(self, *names: str) -> str | None:
         for n in names:
@@ -147,7 +148,7 @@ def _shading(fill: str, border: str) -> str:
     return f'<w:pBdr>{sides}</w:pBdr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
 
 
-def _header_footer(doc, brief: Brief) -> None:  # noqa: ANN001
+def _header_footer(doc: DocxDocument, brief: Brief) -> None:
     section = doc.sections[0]
     header = section.header
     header.is_linked_to_previous = False
@@ -170,7 +171,7 @@ def _header_footer(doc, brief: Brief) -> None:  # noqa: ANN001
     _field(fp, "NUMPAGES", "1")
 
 
-def _toc(b: _Body, brief: Brief) -> None:
+def _toc(b: _Body, brief: Brief, title: str) -> None:
     """A TOC field whose cached result already lists the entries, so the contents are not empty when opened."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Inches
@@ -183,7 +184,7 @@ def _toc(b: _Body, brief: Brief) -> None:
             st.paragraph_format.left_indent = Inches(0.25 * (level - 1))
             st.paragraph_format.space_after = Pt(2)
             b.ids[f"toc {level}"] = st.style_id
-    b.text("Contents", "TOC Heading", "heading 1")
+    b.text(title, "TOC Heading", "heading 1")
     entries = [(s.title, s.level) for s in brief.sections]
     begin = '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
     begin += '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
@@ -194,7 +195,7 @@ def _toc(b: _Body, brief: Brief) -> None:
         b.para(runs, b.style(f"toc {level}", "Normal"))
 
 
-def _properties(doc, brief: Brief) -> None:  # noqa: ANN001
+def _properties(doc: DocxDocument, brief: Brief) -> None:
     cp = doc.core_properties
     when = fixed_time(brief).replace(tzinfo=None)
     cp.title = brief.title
@@ -229,7 +230,7 @@ def _zip(entries: list[tuple[str, bytes]], brief: Brief) -> bytes:
     return out.getvalue()
 
 
-def _save(doc, brief: Brief) -> bytes:  # noqa: ANN001
+def _save(doc: DocxDocument, brief: Brief) -> bytes:
     """Serialise the package straight into a deterministic zip (python-docx's own save stamps the current time,
     and re-zipping its output cost as much as the save itself)."""
     try:
@@ -238,7 +239,8 @@ def _save(doc, brief: Brief) -> bytes:  # noqa: ANN001
 
         pkg = doc.part.package
         parts = list(pkg.iter_parts())
-        entries = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob), (PACKAGE_URI.rels_uri.membername, pkg.rels.xml)]
+        types = _ContentTypesItem.from_parts(parts)  # type: ignore[no-untyped-call]  # python-docx leaves it untyped
+        entries = [(CONTENT_TYPES_URI.membername, types.blob), (PACKAGE_URI.rels_uri.membername, pkg.rels.xml)]
         for part in parts:
             entries.append((part.partname.membername, part.blob))
             if len(part.rels):
@@ -251,52 +253,68 @@ def _save(doc, brief: Brief) -> bytes:  # noqa: ANN001
     return _zip(entries, brief)
 
 
-def render(brief: Brief, style: dict[str, Any]) -> bytes:
-    doc = _open_template(style.get("docx_template"))
-    accent = str(style.get("colors", {}).get("summary_fill", "EAF0F6")).lstrip("#")
-    border = str(style.get("colors", {}).get("accent", "1F3B5B")).lstrip("#")
-    table_style = str(style.get("docx_table_style", "Light Grid Accent 1"))
-    _header_footer(doc, brief)
-    b = _Body(doc)
-    b.text(brief.title, "Title", "heading 1")
-    b.text(brief.subtitle, "Subtitle")
-    for label, value in title_lines(brief):
-        b.para(_run(f"{label}: ", bold=True) + _run(value))
-    if brief.summary:
-        b.heading(brief.summary_title, 1)
-        if brief.summary_style == "bullets":
-            for s in brief.summary:
-                b.text(s.text, "List Bullet", ppr=_shading(accent, border))
+class DocxWriter(BriefWriter):
+    def __init__(self, brief: Brief, style: Style) -> None:
+        super().__init__(brief, style)
+        self.doc = _open_template(style.docx_template)
+        self.fill = style.colors.summary_fill.lstrip("#")
+        self.border = style.colors.accent.lstrip("#")
+        self.table_style = style.docx_table_style
+        _header_footer(self.doc, brief)
+        self.b = _Body(self.doc)
+
+    def title_block(self, title: str) -> None:
+        self.b.text(title, "Title", "heading 1")
+        self.b.text(self.brief.subtitle, "Subtitle")
+        for label, value in title_lines(self.brief):
+            self.b.para(_run(f"{label}: ", bold=True) + _run(value))
+
+    def summary(self, title: str) -> None:
+        self.b.heading(title, 1)
+        if self.brief.summary_style == "bullets":
+            for s in self.brief.summary:
+                self.b.text(s.text, "List Bullet", ppr=_shading(self.fill, self.border))
         else:
-            b.text(" ".join(s.text for s in brief.summary), ppr=_shading(accent, border))
-    if brief.key_judgments:
-        b.heading("Key judgments", 1)
-        for it in brief.key_judgments:
-            b.text(it.text, "List Bullet")
-    if brief.toc:
-        _toc(b, brief)
-    for sec in brief.sections:
-        b.heading(sec.title, sec.level)
-        for block in sec.blocks:
-            if isinstance(block, Paragraph):
-                b.text(block.text)
-            elif isinstance(block, BulletList):
-                if block.lead_in:
-                    b.text(block.lead_in.text, ppr="<w:keepNext/>")  # never alone at a page foot
-                name = "List Number" if block.ordered else "List Bullet"
-                for it in block.items:
-                    b.text(it.text, name)
-            elif isinstance(block, Table):
-                b.table(list(block.header), [list(r) for r in block.rows], table_style)
-    for t in brief.tables:
-        b.heading(t.title, 1)
-        header, rows = cell_texts(t)
+            self.b.text(" ".join(s.text for s in self.brief.summary), ppr=_shading(self.fill, self.border))
+
+    def key_judgments(self, title: str) -> None:
+        self.b.heading(title, 1)
+        for it in self.brief.key_judgments:
+            self.b.text(it.text, "List Bullet")
+
+    def toc(self, title: str) -> None:
+        _toc(self.b, self.brief, title)
+
+    def heading(self, section: BriefSection) -> None:
+        self.b.heading(section.title, section.level)
+
+    def paragraph(self, block: Paragraph) -> None:
+        self.b.text(block.text)
+
+    def bullet_list(self, block: BulletList) -> None:
+        if block.lead_in:
+            self.b.text(block.lead_in.text, ppr="<w:keepNext/>")  # never alone at a page foot
+        name = "List Number" if block.ordered else "List Bullet"
+        for it in block.items:
+            self.b.text(it.text, name)
+
+    def table(self, block: Table) -> None:
+        self.b.table(list(block.header), [list(r) for r in block.rows], self.table_style)
+
+    def findings_table(self, table: FindingsTable, header: list[str], rows: list[list[str]]) -> None:
+        self.b.heading(table.title, 1)
         widths = {"item": 2.0, "evidence": 3.4, "section": 1.3}
-        b.table(header, rows, table_style, [widths[c] for c in t.columns])
-    b.para(_run(brief.source_note, italic=True))
-    if brief.appendix:
-        b.heading("Appendix: where each sentence comes from", 1)
-        b.table(["Sentence", "Place in the essay"], [list(r) for r in appendix_rows(brief)], table_style, [3.6, 3.0])
-    b.commit()
-    _properties(doc, brief)
-    return _save(doc, brief)
+        self.b.table(header, rows, self.table_style, [widths[c] for c in table.columns])
+
+    def source_note(self, text: str) -> None:
+        self.b.para(_run(text, italic=True))
+
+    def appendix(self, title: str, rows: list[tuple[str, str]]) -> None:
+        self.b.heading(title, 1)
+        self.b.table(list(APPENDIX_COLUMNS), [list(r) for r in rows], self.table_style, [3.6, 3.0])
+
+    def finish(self) -> bytes:
+        self.b.commit()
+        _properties(self.doc, self.brief)
+        return _save(self.doc, self.brief)
+

@@ -25,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     KeepTogether,
     PageTemplate,
@@ -35,8 +36,9 @@ from reportlab.platypus import Paragraph as _RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from policybrief.errors import RenderError
-from policybrief.model import Brief, BulletList, Paragraph, Table
-from policybrief.writers.layout import appendix_rows, cell_texts, title_lines
+from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
+from policybrief.writers.layout import APPENDIX_COLUMNS, BriefWriter, title_lines
+from policybrief.writers.style import Style
 
 
 class RLParagraph(_RLParagraph):
@@ -45,7 +47,7 @@ class RLParagraph(_RLParagraph):
 
     _wrapped_for: tuple[float, float, float] | None = None
 
-    def wrap(self, availWidth, availHeight):  # noqa: ANN001, ANN201, N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
         memo = self._wrapped_for
         if memo is not None and memo[0] == availWidth and "blPara" in self.__dict__:
             self.width, self.height = memo[1], memo[2]
@@ -65,6 +67,11 @@ _FAMILIES = {
     "serif": ("rinoh_typeface_dejavuserif", "DejaVuSerif", ("", "-Bold", "-Italic", "-BoldItalic")),
 }
 _registered: set[str] = set()
+
+
+def warm_up(style: Style) -> None:
+    """Register the style's fonts now (a worker process does this while the parent is still analysing)."""
+    _register_family(style.font)
 
 
 def _register_family(kind: str) -> str:
@@ -140,7 +147,7 @@ class _Doc(BaseDocTemplate):
             self.canv.addOutlineEntry(outline[0], key, level=outline[1], closed=False)
 
 
-def _numbered_canvas(brief: Brief, font: str, color: Any, size: float):  # noqa: ANN202
+def _numbered_canvas(brief: Brief, font: str, color: Any, size: float) -> type[rl_canvas.Canvas]:
     class NumberedCanvas(rl_canvas.Canvas):
         """Defers each page so that the footer can say "Page X of Y"."""
 
@@ -150,7 +157,7 @@ def _numbered_canvas(brief: Brief, font: str, color: Any, size: float):  # noqa:
 
         def showPage(self) -> None:  # noqa: N802 - reportlab API
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab internals the stubs leave out
 
         def save(self) -> None:
             total = len(self._pages)
@@ -161,7 +168,7 @@ def _numbered_canvas(brief: Brief, font: str, color: Any, size: float):  # noqa:
             super().save()
 
         def _decorate(self, total: int) -> None:
-            w, h = self._pagesize
+            w, h = self._pagesize  # type: ignore[attr-defined]
             self.saveState()
             self.setFillColor(color)
             if brief.marking:
@@ -169,40 +176,39 @@ def _numbered_canvas(brief: Brief, font: str, color: Any, size: float):  # noqa:
                 self.drawCentredString(w / 2, h - 12 * mm, brief.marking)
                 self.drawCentredString(w / 2, 8 * mm, brief.marking)
             self.setFont(font, size)
-            self.drawRightString(w - 18 * mm, 12 * mm, f"Page {self._pageNumber} of {total}")
+            self.drawRightString(w - 18 * mm, 12 * mm, f"Page {self._pageNumber} of {total}")  # type: ignore[attr-defined]
             self.drawString(18 * mm, 12 * mm, brief.subtitle[:80])
             self.restoreState()
 
     return NumberedCanvas
 
 
-def _styles(style: dict[str, Any], font: str) -> dict[str, ParagraphStyle]:
-    sizes = {"title": 20, "subtitle": 12, "h1": 14, "h2": 12, "body": 10, "small": 8, **style.get("sizes", {})}
-    c = {"accent": "#1F3B5B", "text": "#1A1A1A", "muted": "#555555", **style.get("colors", {})}
-    accent = colors.HexColor(c["accent"])
-    text = colors.HexColor(c["text"])
-    body = ParagraphStyle("body", fontName=font, fontSize=sizes["body"], leading=sizes["body"] * 1.4,
-                          textColor=text, spaceAfter=sizes["body"] * 0.6)
+def _styles(style: Style, font: str) -> dict[str, ParagraphStyle]:
+    sizes = style.sizes
+    accent = colors.HexColor(style.colors.accent)
+    text = colors.HexColor(style.colors.text)
+    body = ParagraphStyle("body", fontName=font, fontSize=sizes.body, leading=sizes.body * 1.4,
+                          textColor=text, spaceAfter=sizes.body * 0.6)
     bullet = ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font,
-                            spaceAfter=sizes["body"] * 0.35)
+                            spaceAfter=sizes.body * 0.35)
     return {
-        "title": ParagraphStyle("title", parent=body, fontName=f"{font}-B", fontSize=sizes["title"],
-                                leading=sizes["title"] * 1.2, textColor=accent, spaceAfter=4),
-        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=sizes["subtitle"],
-                                   leading=sizes["subtitle"] * 1.3, textColor=colors.HexColor(c["muted"]), spaceAfter=8),
-        "h1": ParagraphStyle("h1", parent=body, fontName=f"{font}-B", fontSize=sizes["h1"], leading=sizes["h1"] * 1.3,
-                             textColor=accent, spaceBefore=sizes["h1"] * 0.9, spaceAfter=4, keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=body, fontName=f"{font}-B", fontSize=sizes["h2"], leading=sizes["h2"] * 1.3,
-                             textColor=accent, spaceBefore=sizes["h2"] * 0.7, spaceAfter=3, keepWithNext=1),
+        "title": ParagraphStyle("title", parent=body, fontName=f"{font}-B", fontSize=sizes.title,
+                                leading=sizes.title * 1.2, textColor=accent, spaceAfter=4),
+        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=sizes.subtitle,
+                                   leading=sizes.subtitle * 1.3, textColor=colors.HexColor(style.colors.muted), spaceAfter=8),
+        "h1": ParagraphStyle("h1", parent=body, fontName=f"{font}-B", fontSize=sizes.h1, leading=sizes.h1 * 1.3,
+                             textColor=accent, spaceBefore=sizes.h1 * 0.9, spaceAfter=4, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=body, fontName=f"{font}-B", fontSize=sizes.h2, leading=sizes.h2 * 1.3,
+                             textColor=accent, spaceBefore=sizes.h2 * 0.7, spaceAfter=3, keepWithNext=1),
         "body": body,
-        "meta": ParagraphStyle("meta", parent=body, fontSize=sizes["small"] + 1, leading=(sizes["small"] + 1) * 1.35,
+        "meta": ParagraphStyle("meta", parent=body, fontSize=sizes.small + 1, leading=(sizes.small + 1) * 1.35,
                                spaceAfter=1),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=sizes["small"] + 0.5, leading=(sizes["small"] + 0.5) * 1.3,
+        "cell": ParagraphStyle("cell", parent=body, fontSize=sizes.small + 0.5, leading=(sizes.small + 0.5) * 1.3,
                                spaceAfter=0),
-        "cellhead": ParagraphStyle("cellhead", parent=body, fontName=f"{font}-B", fontSize=sizes["small"] + 0.5,
-                                   leading=(sizes["small"] + 0.5) * 1.3, spaceAfter=0, textColor=accent),
-        "note": ParagraphStyle("note", parent=body, fontSize=sizes["small"],
-                               leading=sizes["small"] * 1.35, textColor=colors.HexColor(c["muted"])),
+        "cellhead": ParagraphStyle("cellhead", parent=body, fontName=f"{font}-B", fontSize=sizes.small + 0.5,
+                                   leading=(sizes.small + 0.5) * 1.3, spaceAfter=0, textColor=accent),
+        "note": ParagraphStyle("note", parent=body, fontSize=sizes.small,
+                               leading=sizes.small * 1.35, textColor=colors.HexColor(style.colors.muted)),
         "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
         "bullet": bullet,
         "bullet_last": ParagraphStyle("bullet_last", parent=bullet, spaceAfter=body.spaceAfter),  # a list ends like a paragraph
@@ -210,115 +216,138 @@ def _styles(style: dict[str, Any], font: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def render(brief: Brief, style: dict[str, Any]) -> bytes:
-    font = _register_family(str(style.get("font", "sans")))
-    all_text = " ".join(
+def _all_text(brief: Brief) -> str:
+    """Every piece of text the brief prints, to decide whether it needs the CJK font."""
+    return " ".join(
         [brief.title, brief.subtitle, brief.audience, brief.organisation, brief.source_note]
         + [s.text for s in brief.sentences()]
         + [sec.title for sec in brief.sections]
         + [c for sec in brief.sections for b in sec.blocks if isinstance(b, Table) for row in (b.header, *b.rows) for c in row]
     )
-    cjk = _register_cjk(style.get("fonts", {}).get("cjk")) if CJK.search(all_text) else None
-    m = _Markup(cjk)
-    st = _styles(style, font)
-    c = {"accent": "#1F3B5B", "summary_fill": "#EAF0F6", "rule": "#9AAABB", "table_header": "#DCE4EE",
-         **style.get("colors", {})}
-    page = LETTER if str(style.get("page", "A4")).lower() == "letter" else A4
-    mg = {"top": 22, "bottom": 22, "left": 20, "right": 20, **style.get("margins_mm", {})}
-    buf = io.BytesIO()
-    doc = _Doc(
-        buf, pagesize=page, leftMargin=mg["left"] * mm, rightMargin=mg["right"] * mm, topMargin=mg["top"] * mm,
-        bottomMargin=mg["bottom"] * mm, title=brief.title, author=brief.author or "policybrief",
-        subject=brief.subtitle, keywords=", ".join(brief.keywords), creator="policybrief", lang=brief.language,
-        invariant=1, initialFontName=font,
-    )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    width = doc.width
-    story: list[Any] = []
-    level_of = {1: 0, 2: 1}
 
-    def heading(title: str, level: int) -> None:
-        story.append(_Heading(m(title), st["h1" if level == 1 else "h2"], title, level_of.get(level, 1)))
 
-    def table(header: list[str], rows: list[list[str]], widths: list[float]) -> None:
-        data = [[RLParagraph(m(h), st["cellhead"]) for h in header]]
-        data += [[RLParagraph(m(cell), st["cell"]) for cell in row] for row in rows]
+class PdfWriter(BriefWriter):
+    """A platypus story built part by part, then laid out once in `finish`."""
+
+    FINDINGS_WIDTHS = {"item": 2.0, "evidence": 3.6, "section": 1.4}
+
+    def __init__(self, brief: Brief, style: Style) -> None:
+        super().__init__(brief, style)
+        self.font = _register_family(style.font)
+        cjk = _register_cjk(style.cjk_font) if CJK.search(_all_text(brief)) else None
+        self.m = _Markup(cjk)
+        self.st = _styles(style, self.font)
+        page = LETTER if style.page == "letter" else A4
+        mg = style.margins
+        self.buf = io.BytesIO()
+        self.doc = _Doc(
+            self.buf, pagesize=page, leftMargin=mg.left * mm, rightMargin=mg.right * mm, topMargin=mg.top * mm,
+            bottomMargin=mg.bottom * mm, title=brief.title, author=brief.author or "policybrief",
+            subject=brief.subtitle, keywords=", ".join(brief.keywords), creator="policybrief", lang=brief.language,
+            invariant=1, initialFontName=self.font,
+        )
+        frame = Frame(self.doc.leftMargin, self.doc.bottomMargin, self.doc.width, self.doc.height, id="body")
+        self.doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self.width = self.doc.width
+        self.story: list[Any] = []
+
+    def _heading(self, title: str, level: int) -> None:
+        self.story.append(_Heading(self.m(title), self.st["h1" if level == 1 else "h2"], title, {1: 0, 2: 1}.get(level, 1)))
+
+    def _table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+        c = self.style.colors
+        data = [[RLParagraph(self.m(h), self.st["cellhead"]) for h in header]]
+        data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
         total = sum(widths) or 1
-        t = RLTable(data, colWidths=[width * w / total for w in widths], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        t = RLTable(data, colWidths=[self.width * w / total for w in widths], repeatRows=1, splitByRow=1, splitInRow=1,
+                    hAlign="LEFT")
         t.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(c["table_header"])),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(c["accent"])),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(c["rule"])),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(c.table_header)),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(c.accent)),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(c.rule)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]))
-        story.append(t)
-        story.append(Spacer(1, 6))
+        self.story.append(t)
+        self.story.append(Spacer(1, 6))
 
-    def bullets(texts: list[str], ordered: bool = False) -> None:
+    def _bullets(self, texts: list[str], ordered: bool = False) -> None:
         # Paragraphs with a bullet rather than a ListFlowable: the same look at a fraction of the layout cost.
         n = len(texts)
-        story.extend(
-            RLParagraph(m(t), st["bullet_last" if i == n else "bullet"], bulletText=f"{i}." if ordered else "•")
+        self.story.extend(
+            RLParagraph(self.m(t), self.st["bullet_last" if i == n else "bullet"], bulletText=f"{i}." if ordered else "•")
             for i, t in enumerate(texts, 1)
         )
 
-    # Title block
-    block = [RLParagraph(m(brief.title), st["title"]), RLParagraph(m(brief.subtitle), st["subtitle"])]
-    block += [RLParagraph(f"<b>{escape(k)}:</b> {m(v)}", st["meta"]) for k, v in title_lines(brief)]
-    story.append(KeepTogether(block))
-    story.append(Spacer(1, 8))
-    if brief.summary:
-        heading(brief.summary_title, 1)
-        if brief.summary_style == "bullets":
-            inner: list[Any] = [RLParagraph(m(s.text), st["bullet"], bulletText="•") for s in brief.summary]
+    def title_block(self, title: str) -> None:
+        m, st = self.m, self.st
+        block: list[Flowable] = [RLParagraph(m(title), st["title"]), RLParagraph(m(self.brief.subtitle), st["subtitle"])]
+        block += [RLParagraph(f"<b>{escape(k)}:</b> {m(v)}", st["meta"]) for k, v in title_lines(self.brief)]
+        self.story.append(KeepTogether(block))
+        self.story.append(Spacer(1, 8))
+
+    def summary(self, title: str) -> None:
+        m, st, c = self.m, self.st, self.style.colors
+        self._heading(title, 1)
+        if self.brief.summary_style == "bullets":
+            inner: list[Any] = [RLParagraph(m(s.text), st["bullet"], bulletText="•") for s in self.brief.summary]
         else:
-            inner = [RLParagraph(m(" ".join(s.text for s in brief.summary)), st["body"])]
-        box = RLTable([[inner]], colWidths=[width])
+            inner = [RLParagraph(m(" ".join(s.text for s in self.brief.summary)), st["body"])]
+        box = RLTable([[inner]], colWidths=[self.width])
         box.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c["summary_fill"])),
-            ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(c["accent"])),
+            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.summary_fill)),
+            ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(c.accent)),
             ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
             ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]))
-        story.append(box)
-    if brief.key_judgments:
-        heading("Key judgments", 1)
-        bullets([it.text for it in brief.key_judgments])
-    if brief.toc:
-        story.append(RLParagraph("Contents", st["h1"]))
-        for sec in brief.sections:
+        self.story.append(box)
+
+    def key_judgments(self, title: str) -> None:
+        self._heading(title, 1)
+        self._bullets([it.text for it in self.brief.key_judgments])
+
+    def toc(self, title: str) -> None:
+        self.story.append(RLParagraph(title, self.st["h1"]))
+        for sec in self.brief.sections:
             indent = "&nbsp;" * 6 * (sec.level - 1)
-            story.append(RLParagraph(indent + m(sec.title), st["meta"]))
-    for sec in brief.sections:
-        heading(sec.title, sec.level)
-        for b in sec.blocks:
-            if isinstance(b, Paragraph):
-                story.append(RLParagraph(m(b.text), st["body"]))
-            elif isinstance(b, BulletList):
-                if b.lead_in:
-                    story.append(RLParagraph(m(b.lead_in.text), st["leadin"]))  # never alone at a page foot
-                bullets([it.text for it in b.items], b.ordered)
-            elif isinstance(b, Table):
-                n = max(1, len(b.header) or max((len(r) for r in b.rows), default=1))
-                table(list(b.header), [list(r) for r in b.rows], [1.0] * n)
-    col_w = {"item": 2.0, "evidence": 3.6, "section": 1.4}
-    for t in brief.tables:
-        heading(t.title, 1)
-        header, rows = cell_texts(t)
-        table(header, rows, [col_w[x] for x in t.columns])
-    story.append(Spacer(1, 10))
-    story.append(RLParagraph(m(brief.source_note), st["note"]))
-    if brief.appendix:
-        heading("Appendix: where each sentence comes from", 1)
-        table(["Sentence", "Place in the essay"], [list(r) for r in appendix_rows(brief)], [1.2, 1.0])
-    muted = colors.HexColor(c.get("muted", "#555555"))
-    try:
-        doc.build(story, canvasmaker=_numbered_canvas(brief, font, muted, float(style.get("sizes", {}).get("small", 8))))
-    except Exception as exc:
-        if type(exc).__name__ == "LayoutError":
-            raise RenderError(f"PDF layout failed: {str(exc).splitlines()[0][:160]}") from None
-        raise
-    return buf.getvalue()
+            self.story.append(RLParagraph(indent + self.m(sec.title), self.st["meta"]))
+
+    def heading(self, section: BriefSection) -> None:
+        self._heading(section.title, section.level)
+
+    def paragraph(self, block: Paragraph) -> None:
+        self.story.append(RLParagraph(self.m(block.text), self.st["body"]))
+
+    def bullet_list(self, block: BulletList) -> None:
+        if block.lead_in:
+            self.story.append(RLParagraph(self.m(block.lead_in.text), self.st["leadin"]))  # never alone at a page foot
+        self._bullets([it.text for it in block.items], block.ordered)
+
+    def table(self, block: Table) -> None:
+        n = max(1, len(block.header) or max((len(r) for r in block.rows), default=1))
+        self._table(list(block.header), [list(r) for r in block.rows], [1.0] * n)
+
+    def findings_table(self, table: FindingsTable, header: list[str], rows: list[list[str]]) -> None:
+        self._heading(table.title, 1)
+        self._table(header, rows, [self.FINDINGS_WIDTHS[x] for x in table.columns])
+
+    def source_note(self, text: str) -> None:
+        self.story.append(Spacer(1, 10))
+        self.story.append(RLParagraph(self.m(text), self.st["note"]))
+
+    def appendix(self, title: str, rows: list[tuple[str, str]]) -> None:
+        self._heading(title, 1)
+        self._table(list(APPENDIX_COLUMNS), [list(r) for r in rows], [1.2, 1.0])
+
+    def finish(self) -> bytes:
+        muted = colors.HexColor(self.style.colors.muted)
+        try:
+            self.doc.build(self.story, canvasmaker=_numbered_canvas(self.brief, self.font, muted, float(self.style.sizes.small)))
+        except Exception as exc:
+            if type(exc).__name__ == "LayoutError":
+                raise RenderError(f"PDF layout failed: {str(exc).splitlines()[0][:160]}") from None
+            raise
+        self.pages = self.doc.page
+        return self.buf.getvalue()
+
