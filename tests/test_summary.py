@@ -5,6 +5,7 @@ import json
 from conftest import SEED, run_cli
 from policybrief.analysis import LEANING
 from policybrief.analysis.findings import tables
+from policybrief.analysis.scoring import score
 from policybrief.analysis.summarize import summarize
 from policybrief.model import Document
 
@@ -17,7 +18,7 @@ def test_summary_has_no_heading_lead_in_or_duplicate(doc: Document, analysis):
     titles = {s.title for s in doc.walk()}
     leads = {bl.lead_in.text for _, bl in doc.lists() if bl.lead_in}
     for focus in (None, {"military": 2, "arms": 2}, {"energy": 2, "oil": 2, "gas": 2}):
-        idx = summarize(analysis, max_words=250, focus=focus)
+        idx = summarize(analysis, score(analysis, focus), max_words=250)
         texts = _texts(analysis, idx)
         assert texts and not (set(texts) & (titles | leads))
         assert not any(t.endswith(":") for t in texts)
@@ -37,8 +38,8 @@ def test_thesis_repeats_never_both_in(analysis):
 
 def test_summary_follows_the_audience(analysis):
     base = set(summarize(analysis, max_sentences=5))
-    defense = _texts(analysis, summarize(analysis, max_sentences=5, focus={"military": 3, "arms": 3, "defense": 3}))
-    energy = _texts(analysis, summarize(analysis, max_sentences=5, focus={"energy": 3, "oil": 3, "gas": 3}))
+    defense = _texts(analysis, summarize(analysis, score(analysis, {"military": 3, "arms": 3, "defense": 3}), max_sentences=5))
+    energy = _texts(analysis, summarize(analysis, score(analysis, {"energy": 3, "oil": 3, "gas": 3}), max_sentences=5))
     assert sum(("military" in t or "arms" in t or "defense" in t) for t in defense) >= 2
     assert sum(("oil" in t or "gas" in t or "energy" in t) for t in energy) >= 2
     assert set(defense) != set(energy)

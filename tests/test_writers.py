@@ -9,8 +9,12 @@ import pytest
 from conftest import ROOT
 from policybrief.compose import compose
 from policybrief.model import Paragraph, Sentence, SourceRef
-from policybrief.pipeline import load_style
-from policybrief.writers import render
+from policybrief.writers import render as render_file
+from policybrief.writers.style import load_style
+
+
+def render(fmt, brief, style):
+    return render_file(fmt, brief, style).data
 
 
 @pytest.fixture(scope="module")
