@@ -22,6 +22,7 @@ bench: $(STAMP)  ## Print the benchmark figures
 	$(BIN)/python bench/headings.py
 	$(BIN)/python bench/summary_speed.py
 	$(BIN)/python bench/rouge_eval.py
+	$(BIN)/python bench/findings_eval.py
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/build_speed.py
 
