@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import typer
@@ -25,6 +25,9 @@ app.add_typer(audiences_app, name="audiences")
 app.add_typer(templates_app, name="templates")
 
 FROM_OPT = typer.Option(None, "--from", help="Input format: text, markdown or docx (default: from the suffix).")
+NO_PACKAGED_OPT = typer.Option(
+    False, "--no-packaged", help="Only the profiles in --templates are audiences (the packaged ones can still be extended)."
+)
 TEMPLATES_OPT = typer.Option(
     None, "--templates", help="Templates folder (default: ./templates if present, else the packaged defaults)."
 )
@@ -97,6 +100,7 @@ def plan(
     essay: Path = typer.Argument(..., help="The essay."),
     audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable; default: all)."),
     templates: Path | None = TEMPLATES_OPT,
+    no_packaged: bool = NO_PACKAGED_OPT,
     fmt: str | None = FROM_OPT,
 ) -> None:
     """Show which sections each audience gets, in what order, with word counts before and after condensing.
@@ -106,7 +110,11 @@ def plan(
     from policybrief import pipeline
     from policybrief.report import plan_text
 
-    print(plan_text(pipeline.plan(essay, audience or None, templates, fmt)))
+    plans = pipeline.plan(essay, audience or None, templates, fmt, packaged=not no_packaged)
+    _warn(w for p in plans for w in p.warnings)
+    print(plan_text(plans))
+    if any(p.error for p in plans):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -117,6 +125,7 @@ def build(
     fmt: str | None = typer.Option(None, "--format", "-f", help="Comma-separated formats: docx, pdf, md (default: the profile's)."),
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder (one subfolder per essay)."),
     templates: Path | None = TEMPLATES_OPT,
+    no_packaged: bool = NO_PACKAGED_OPT,
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: cores)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
     input_format: str | None = FROM_OPT,
@@ -129,8 +138,9 @@ def build(
     from policybrief.report import results_table
 
     _audiences_or_all(audience, all_audiences)
-    job = pipeline.Job(tuple(essays), tuple(audience) or None, templates, input_format, _formats(fmt), out)
-    results = pipeline.build(job, jobs=jobs, progress=not as_json)
+    job = pipeline.Job(tuple(essays), tuple(audience) or None, templates, input_format, _formats(fmt), out, not no_packaged)
+    results, warnings = pipeline.build(job, jobs=jobs, progress=not as_json)
+    _warn(warnings)
     if as_json:
         _print_json([r.as_dict() for r in results])
     else:
@@ -162,6 +172,7 @@ def email(
     retry_wait: float = typer.Option(2.0, "--retry-wait", min=0, envvar="PB_SMTP_RETRY_WAIT", help="Seconds before the first retry (doubles each time)."),
     as_json: bool = typer.Option(False, "--json", help="Print the messages and per-recipient results as JSON."),
     templates: Path | None = TEMPLATES_OPT,
+    no_packaged: bool = NO_PACKAGED_OPT,
     input_format: str | None = FROM_OPT,
 ) -> None:
     """Write each audience's brief as an email draft (.eml beside the briefs) and, with --send, deliver it.
@@ -183,19 +194,22 @@ def email(
         settings = pipeline.smtp_settings(
             smtp_host, smtp_port, smtp_security, smtp_user, retries=retries, retry_wait=retry_wait, prompt=_prompt_password()
         )
-    job = pipeline.Job((essay,), tuple(audience) or None, templates, input_format, _formats(fmt), out)
+    job = pipeline.Job((essay,), tuple(audience) or None, templates, input_format, _formats(fmt), out, not no_packaged)
     results = pipeline.email(
         job, to=to, cc=cc, bcc=bcc, sender=sender, send=send, smtp=settings, dry_run=dry_run, max_mb=max_mb, strict=strict
     )
-    for r in results:
-        for w in r.warnings:
-            sys.stderr.write(f"policybrief: warning: {r.audience}: {w}\n")
+    _warn(w if w.startswith(f"{r.audience}:") else f"{r.audience}: {w}" for r in results for w in r.warnings)
     if as_json:
         _print_json([r.as_dict() for r in results])
     else:
         print(email_table(results, sending=send, dry_run=dry_run))
     if not all(r.ok for r in results):
         raise typer.Exit(1)
+
+
+def _warn(warnings: Iterable[str]) -> None:
+    for w in warnings:
+        sys.stderr.write(f"policybrief: warning: {w}\n")
 
 
 def _formats(fmt: str | None) -> tuple[str, ...] | None:
@@ -218,14 +232,14 @@ def _prompt_password() -> Callable[[str], str] | None:
 
 
 @audiences_app.command("list")
-def audiences_list(templates: Path | None = TEMPLATES_OPT) -> None:
+def audiences_list(templates: Path | None = TEMPLATES_OPT, no_packaged: bool = NO_PACKAGED_OPT) -> None:
     """List the audience profiles: id, title, budget, where defined.
 
-    Example: policybrief audiences list
+    Example: policybrief audiences list --templates my-templates
     """
     from policybrief.profiles import load_profiles
 
-    print(load_profiles(templates).table())
+    print(load_profiles(templates, packaged=not no_packaged).table())
 
 
 @audiences_app.command("show")
@@ -241,17 +255,20 @@ def audiences_show(profile_id: str = typer.Argument(..., metavar="ID"), template
 
 @audiences_app.command("validate")
 def audiences_validate(
-    paths: list[Path] = typer.Argument(None, help="Profile files or folders (default: the templates in use)."),
-    essay: Path | None = typer.Option(None, "--essay", help="Also check section ids against this essay."),
+    paths: list[Path] = typer.Argument(None, help="Profile files or folders to check (default: every profile in use)."),
+    essay: Path | None = typer.Option(None, "--essay", help="Also check section ids (and the essay's sidecar) against this essay."),
     templates: Path | None = TEMPLATES_OPT,
+    no_packaged: bool = NO_PACKAGED_OPT,
 ) -> None:
-    """Check profiles: YAML, keys, types, inheritance and (with --essay) section ids.
+    """Check profiles: YAML, keys, types, inheritance, addresses, styles and (with --essay) section ids.
 
-    Example: policybrief audiences validate templates/audiences --essay seeds/china-russia-partnership.txt
+    Every problem is reported, one line each, and the exit code is 2 if there is any.
+
+    Example: policybrief audiences validate my-templates/audiences/energy-minister.yaml --templates my-templates --essay report.md
     """
     from policybrief import pipeline
 
-    print(pipeline.validate_profiles(paths or [], essay, templates))
+    print(pipeline.validate_profiles(paths or [], essay, templates, packaged=not no_packaged))
 
 
 @templates_app.command("init")
@@ -272,7 +289,8 @@ def main() -> None:
     try:
         app()
     except BriefError as exc:
-        sys.stderr.write(f"policybrief: error: {exc}\n")
+        for line in exc.lines():
+            sys.stderr.write(f"policybrief: error: {line}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("policybrief: interrupted\n")

@@ -26,8 +26,8 @@ from policybrief.model import (
     block_words,
 )
 from policybrief.outputs import essay_id
-from policybrief.profiles import match_sections
-from policybrief.profiles.schema import Profile
+from policybrief.profiles.schema import Profile, fill_subtitle
+from policybrief.profiles.selectors import Selector, body_sections, match, parse
 
 
 @dataclass(frozen=True)
@@ -48,31 +48,49 @@ def brief_date(doc: Document) -> str:
     return clock.now().date().isoformat()
 
 
-def select_sections(doc: Document, profile: Profile) -> list[Section]:
-    """Sections the profile includes (a named parent brings its subsections), minus exclusions, in source order."""
+FALLBACK_SECTIONS = 4
+"""Sections a profile gets when nothing it asks for is in the essay (unless it sets budget.max_sections)."""
+
+
+def select_sections(doc: Document, profile: Profile, relevance: dict[str, float]) -> tuple[list[Section], list[str]]:
+    """(sections the profile includes, minus exclusions, in essay order; warnings). A selected parent brings its
+    subsections, back matter aside. When nothing matches, the most relevant sections stand in, with a warning."""
     chosen: set[str] = set()
-    for sel in profile.sections.include:
-        for sid in match_sections(sel, doc):
-            sec = doc.section(sid)
-            if sec is not None:
-                chosen.update(s.id for s in sec.walk())
-    for sel in profile.sections.exclude:
-        for sid in match_sections(sel, doc):
-            chosen.discard(sid)
-    return [s for s in doc.walk() if s.id in chosen]
+    missing = []
+    for text in profile.sections.include:
+        sel = parse(text)
+        found = match(sel, doc, relevance)
+        if not found:
+            missing.append(text)
+        explicit = sel.names_id or sel.value == "back-matter"
+        for sec in found:
+            chosen.update(s.id for s in sec.walk() if explicit or s.role != "back-matter")
+    for text in profile.sections.exclude:
+        for sec in match(parse(text), doc, relevance):
+            chosen.difference_update(s.id for s in sec.walk())
+    warnings = []
+    if not chosen:
+        n = profile.budget.max_sections or FALLBACK_SECTIONS
+        chosen = {s.id for s in match(Selector("relevant", count=n), doc, relevance)} or {s.id for s in body_sections(doc)[:n]}
+        what = ", ".join(missing) if missing else "what remains after sections.exclude"
+        warnings.append(f"{profile.id}: nothing in this essay matches {what}; using its {len(chosen)} most relevant section(s)")
+    return [s for s in doc.walk() if s.id in chosen], warnings
 
 
-def _section_relevance(analysis: Analysis, rel: FloatArray) -> dict[str, float]:
-    out: dict[str, float] = {}
+def section_relevance(analysis: Analysis, values: FloatArray, top: int = 3) -> dict[str, float]:
+    """Per section: the sum of its `top` best sentence values (a long section does not win by length alone)."""
+    per: dict[str, list[float]] = {}
     for k, info in enumerate(analysis.sentences):
-        out[info.section] = out.get(info.section, 0.0) + float(rel[k])
-    return out
+        per.setdefault(info.section, []).append(float(values[k]))
+    return {sid: sum(sorted(vals, reverse=True)[:top]) for sid, vals in per.items()}
 
 
-def order_sections(sections: list[Section], profile: Profile, relevance: dict[str, float]) -> list[Section]:
-    named = [sid for sid in profile.sections.order]
-    first = [s for sid in named for s in sections if s.id == sid]
-    rest = [s for s in sections if s.id not in named]
+def order_sections(sections: list[Section], doc: Document, profile: Profile, relevance: dict[str, float]) -> list[Section]:
+    """The `order` selectors' sections first, then the rest in essay order or by relevance; at most max_sections."""
+    first: list[Section] = []
+    for text in profile.sections.order:
+        first += [s for s in match(parse(text), doc, relevance) if s in sections and s not in first]
+    rest = [s for s in sections if s not in first]
     if profile.sections.rest == "relevance":
         rest.sort(key=lambda s: -relevance.get(s.id, 0.0))  # stable: ties keep essay order
     ordered = first + rest
@@ -169,23 +187,29 @@ def _drop_orphans(sections: list[Section], keep: set[tuple[str, int, int | None]
     return keep
 
 
-def plan(doc: Document, analysis: Analysis, profile: Profile) -> list[SectionPlan]:
-    """Per section the audience gets, in order: words before and after condensing, relevance to its focus."""
+def plan(doc: Document, analysis: Analysis, profile: Profile) -> tuple[list[SectionPlan], tuple[str, ...]]:
+    """Per section the audience gets, in order: words before and after condensing, relevance; and the warnings."""
     scores = score(analysis, profile.focus_weights())
     brief = compose(doc, analysis, profile, scores)
     before = {s.id: s.own_words for s in doc.walk()}
-    rel = _section_relevance(analysis, scores.relevance)
-    return [SectionPlan(s.id, s.title, before[s.id], s.words, rel.get(s.id, 0.0)) for s in brief.sections]
+    rel = _relevance(analysis, scores)
+    return [SectionPlan(s.id, s.title, before[s.id], s.words, rel.get(s.id, 0.0)) for s in brief.sections], brief.warnings
+
+
+def _relevance(analysis: Analysis, scores: Scores) -> dict[str, float]:
+    """Per section, how much it matters to this audience: its focus relevance, or without focus its centrality."""
+    return section_relevance(analysis, scores.relevance if scores.focused else analysis.centrality)
 
 
 def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores | None = None) -> Brief:
     """The audience's brief. `scores`: the audience's sentence scores, when the caller already has them."""
     focus = profile.focus_weights()
     scores = scores or score(analysis, focus)
-    relevance = _section_relevance(analysis, scores.relevance)
-    sections = order_sections(select_sections(doc, profile), profile, relevance)
+    relevance = _relevance(analysis, scores)
+    selected, warnings = select_sections(doc, profile, relevance)
+    sections = order_sections(selected, doc, profile, relevance)
     if not sections:
-        raise ProfileError(f"profile '{profile.id}' selects no section of this essay", doc.path)
+        raise ProfileError(f"profile '{profile.id}' finds no section with text in this essay", doc.path)
     skip_roles = {"key_judgments"} if profile.key_judgments else set()
     picked = summarize(analysis, scores, max_words=profile.summary.words, max_sentences=profile.summary.sentences)
     # The body need not repeat the summary: when condensing, summary sentences go last.
@@ -217,9 +241,11 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
         part for part in (f"Source: {doc.title}", f"({doc.meta('organisation')}, {date})" if doc.meta("organisation") else f"({date})") if part
     )
     keywords = tuple(sorted(focus, key=lambda t: (-focus[t], t))[:8])
+    essay_fields = {"title": doc.title, "date": date, "organisation": doc.meta("organisation"), "author": doc.meta("author")}
+    profile_fields = {"title": profile.title, "audience": profile.audience, "id": profile.id}
     return Brief(
         title=doc.title,
-        subtitle=profile.subtitle or profile.title,
+        subtitle=fill_subtitle(profile.subtitle, essay_fields, profile_fields),
         audience=profile.audience,
         profile_id=profile.id,
         marking=profile.marking,
@@ -237,6 +263,7 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
         toc=profile.toc,
         appendix=profile.appendix,
         summary_title=profile.summary.title,
+        warnings=tuple(warnings),
     )
 
 

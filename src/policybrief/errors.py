@@ -5,6 +5,9 @@ A bug still shows a traceback; a user's mistake shows one line that says what an
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Sequence
+
 
 class BriefError(Exception):
     """Root of every error a user can cause. `str(err)` is one line: where, then what."""
@@ -15,6 +18,34 @@ class BriefError(Exception):
         self.message = message
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
+
+    def lines(self) -> list[str]:
+        """What the command line prints, one error per line."""
+        return [str(self)]
+
+
+class Errors(BriefError):
+    """Several independent mistakes found in one run (such as every bad profile file): one line each."""
+
+    def __init__(self, errors: Sequence[BriefError]) -> None:
+        self.errors = [line for e in errors for line in e.lines()]
+        super().__init__(f"{len(self.errors)} errors: " + "; ".join(self.errors))
+
+    def lines(self) -> list[str]:
+        return list(self.errors)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """"; did you mean 'x'?" when one option is close to `word`, else "": a near spelling ("principal" ->
+    "principals"), or the only option holding all of its words ("energy" -> "cooperation-on-energy-issues").
+    A far-fetched guess is worse than none."""
+    opts = list(options)
+    near = difflib.get_close_matches(word, opts, n=1, cutoff=0.75)
+    if not near:
+        words = {w for w in word.lower().replace("_", "-").split("-") if w}
+        holding = [o for o in opts if words and words <= set(o.lower().split("-"))]
+        near = holding if len(holding) == 1 else []
+    return f"; did you mean '{near[0]}'?" if near else ""
 
 
 class InputError(BriefError):

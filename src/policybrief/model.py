@@ -7,10 +7,11 @@ prints can be traced back to the essay.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, get_args
 
 from policybrief.lang.cleanup import Cleanup
+from policybrief.lang.roles import SECTION_ROLES, SectionRole
 from policybrief.lang.words import count_words
 
 ListRole = Literal["key_judgments", "drivers", "limitations", "other"]
@@ -129,6 +130,9 @@ class Section:
     """Nested sections."""
     heading_ref: SourceRef | None = None
     """Where the heading line itself sits (None for the opening section, which has no heading)."""
+    role: SectionRole = "analysis"
+    """What the section does: summary, introduction, background, analysis, findings, limitations,
+    recommendations, conclusion, methodology or back-matter (left out of briefs and summaries by default)."""
 
     def walk(self) -> Iterator[Section]:
         """This section, then every subsection depth-first, in source order."""
@@ -180,6 +184,22 @@ class Document:
     @property
     def words(self) -> int:
         return sum(s.words for s in self.sections) + sum(count_words(s.title) for s in self.walk() if s.heading_ref)
+
+    def with_roles(self, roles: dict[str, SectionRole]) -> Document:
+        """The same document with these sections' roles replaced (by id); subsections whose role was inherited
+        from a changed parent follow it."""
+        if not roles:
+            return self
+
+        def redo(sec: Section, parent_old: SectionRole | None, parent_new: SectionRole | None) -> Section:
+            role = roles.get(sec.id)
+            if role is None:
+                inherited = parent_old is not None and sec.role == parent_old and parent_new is not None
+                role = parent_new if inherited and parent_new is not None else sec.role
+            subs = tuple(redo(s, sec.role, role) for s in sec.subsections)
+            return replace(sec, role=role, subsections=subs)
+
+        return replace(self, sections=tuple(redo(s, None, None) for s in self.sections))
 
     def lists(self) -> Iterator[tuple[Section, BulletList]]:
         for sec in self.walk():
@@ -298,6 +318,8 @@ class Brief:
     appendix: bool = False
     """Append a map from each extracted sentence to its place in the essay."""
     summary_title: str = "Executive summary"
+    warnings: tuple[str, ...] = ()
+    """What the user should know about this cut (such as a profile that matched nothing here); never printed in it."""
 
     @property
     def body_words(self) -> int:
@@ -336,6 +358,8 @@ __all__ = [
     "SourceRef",
     "Table",
     "TableKind",
+    "SectionRole",
+    "SECTION_ROLES",
     "TABLE_KINDS",
     "ListRole",
     "LIST_ROLES",

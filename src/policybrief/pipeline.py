@@ -17,11 +17,14 @@ from policybrief.formats import FORMAT_NAMES, check_formats
 
 if TYPE_CHECKING:
     from policybrief.analysis import Analysis
+    from policybrief.compose import SectionPlan
     from policybrief.delivery.package import EmailResult
     from policybrief.delivery.smtp import SmtpSettings
     from policybrief.model import Brief, Document
     from policybrief.outputs import Result
     from policybrief.profiles import LoadedProfile, ProfileSet
+    from policybrief.profiles.schema import Profile
+    from policybrief.sidecar import Sidecar
     from policybrief.writers.style import Style
 
 Stage = Literal["read", "analyse", "profile", "compose", "place"]
@@ -43,6 +46,8 @@ class Job:
     formats: tuple[str, ...] | None = None
     """Output formats; None: each profile's own."""
     out: Path = Path("briefs")
+    packaged: bool = True
+    """False: only the profiles in `templates` are audiences (--no-packaged)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,15 @@ class Setup:
     profiles: ProfileSet
     ids: tuple[str, ...]
     styles: dict[str, Style]
+    templates: Path | None = None
+
+    def style(self, name: str) -> Style:
+        """A style by name: loaded up front for the profiles, or now for one an essay's sidecar picks."""
+        if name not in self.styles:
+            from policybrief.writers.style import load_style
+
+            self.styles[name] = load_style(self.templates, name)
+        return self.styles[name]
 
 
 @dataclass(frozen=True)
@@ -76,19 +90,20 @@ def prepare(job: Job) -> Setup:
     from policybrief.writers.style import load_style
 
     check_formats(job.formats)
-    profiles = load_profiles(job.templates)
+    profiles = load_profiles(job.templates, packaged=job.packaged)
     ids = tuple(profiles.ids if job.audiences is None else job.audiences)
     styles: dict[str, Style] = {}
     for pid in ids:
         p = profiles.get(pid)
         if p.style not in styles:
             styles[p.style] = load_style(job.templates, p.style)
-    return Setup(profiles, ids, styles)
+    return Setup(profiles, ids, styles, job.templates)
 
 
 def run(job: Job, upto: Stage = "place", setup: Setup | None = None) -> Iterator[Item]:
     """Every essay x audience of the job, through the stages up to `upto`. A failing essay or audience is yielded
     with its error and the others go on; the consumer decides whether an error stops the command."""
+    from policybrief import sidecar
     from policybrief.analysis import analyse
     from policybrief.analysis.scoring import score
     from policybrief.compose import compose
@@ -101,6 +116,8 @@ def run(job: Job, upto: Stage = "place", setup: Setup | None = None) -> Iterator
     for essay in job.essays:
         try:
             doc = read_essay(essay, job.input_format)
+            if setup is not None:
+                check_tailoring(setup.profiles, sidecar.load(essay))
             analysis = analyse(doc)
         except BriefError as exc:
             yield Item(essay, error=exc)
@@ -111,12 +128,13 @@ def run(job: Job, upto: Stage = "place", setup: Setup | None = None) -> Iterator
         for pid in setup.ids:
             lp = setup.profiles.load(pid)
             try:
-                profile = setup.profiles.get(pid, doc)
+                lp = setup.profiles.for_essay(pid, doc)  # with the essay's sidecar tailoring
+                profile = lp.profile
+                style = setup.style(profile.style)
                 brief = compose(doc, analysis, profile, score(analysis, profile.focus_weights())) if last >= STAGES.index("compose") else None
             except BriefError as exc:
                 yield Item(essay, doc, analysis, lp, error=exc)
                 continue
-            style = setup.styles[profile.style]
             if brief is None:
                 yield Item(essay, doc, analysis, lp, style=style)
                 continue
@@ -128,6 +146,17 @@ def run(job: Job, upto: Stage = "place", setup: Setup | None = None) -> Iterator
                     except BriefError as exc:
                         yield Item(essay, doc, analysis, lp, brief, style, error=exc, failed_format=fmt)
             yield Item(essay, doc, analysis, lp, brief, style, tuple(outputs))
+
+
+def check_tailoring(profiles: ProfileSet, side: Sidecar) -> None:
+    """Every audience the essay's sidecar tailors is a known profile."""
+    from policybrief.errors import InputError, did_you_mean
+
+    for pid in side.audiences:
+        if pid not in profiles.raw:
+            known = sorted(profiles.ids)
+            raise InputError(f"audiences: unknown audience '{pid}'{did_you_mean(pid, known)} (known: {', '.join(known)})",
+                             side.where("audiences", pid))
 
 
 def _one(job: Job, upto: Stage) -> Item:
@@ -178,23 +207,47 @@ def summarize(
     return summary_data(item.analysis, chosen, tables(item.analysis))
 
 
-def plan(path: Path, audiences: list[str] | None, templates: Path | None, fmt: str | None) -> list[tuple[Any, Any]]:
-    """Per audience: (profile, its sections in order with words before and after condensing)."""
-    from policybrief.compose import plan as plan_sections
+@dataclass(frozen=True)
+class Plan:
+    """One audience's cut of an essay, or why there is none."""
 
-    out = []
-    for item in run(Job((path,), tuple(audiences) if audiences else None, templates, fmt), "profile"):
-        if item.error is not None:
-            raise item.error
-        assert item.doc is not None and item.analysis is not None and item.profile is not None
-        out.append((item.profile.profile, plan_sections(item.doc, item.analysis, item.profile.profile)))
+    audience: str
+    profile: Profile | None = None
+    rows: tuple[SectionPlan, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str = ""
+
+
+def plan(path: Path, audiences: list[str] | None, templates: Path | None, fmt: str | None, packaged: bool = True) -> list[Plan]:
+    """Per audience: its sections in order with words before and after condensing. A profile that fails on this
+    essay is reported and the others go on."""
+    from policybrief.compose import plan as plan_sections
+    from policybrief.errors import Errors
+
+    out, errors = [], []
+    for item in run(Job((path,), tuple(audiences) if audiences else None, templates, fmt, packaged=packaged), "profile"):
+        if item.error is not None and item.profile is None:
+            raise item.error  # the essay itself (or its sidecar) is the problem
+        assert item.profile is not None and item.doc is not None and item.analysis is not None
+        pid = item.profile.profile.id
+        try:
+            if item.error is not None:
+                raise item.error
+            rows, warnings = plan_sections(item.doc, item.analysis, item.profile.profile)
+        except BriefError as exc:
+            errors.append(exc)
+            out.append(Plan(pid, error=str(exc)))
+            continue
+        out.append(Plan(pid, item.profile.profile, tuple(rows), warnings))
+    if errors and len(errors) == len(out):  # nothing to show: the profiles are the problem (exit 2)
+        raise errors[0] if len(errors) == 1 else Errors(errors)
     return out
 
 
 # ------------------------------------------------------------------------------------------------ build
 
 
-def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> list[Result]:
+def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple[list[Result], list[str]]:
     """Every essay x audience x format. One failing brief does not stop the others; each result says how it went.
 
     The parent reads, analyses and composes (each essay once); rendering is shared with `jobs - 1` forked workers,
@@ -214,6 +267,7 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> list[
     workers = max(1, jobs or os.cpu_count() or 1)
     pool = start_pool(workers - 1, shared_formats(wanted), tuple(setup.styles.values()))
     failed: list[Result] = []
+    warnings: list[str] = []
     tasks: list[Task] = []
     step = progress_bar(0, False)
     try:
@@ -225,6 +279,7 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> list[
                 failed.append(Result(str(item.essay), audience, item.failed_format, error=str(item.error)))
                 continue
             assert item.brief is not None and item.style is not None
+            warnings += [f"{item.essay.name}: {w}" if len(job.essays) > 1 else w for w in item.brief.warnings]
             tasks += [Task(str(item.essay), audience, fmt, path, item.brief, item.style) for fmt, path in item.outputs]
         step = progress_bar(len(tasks), progress)
         results = run_tasks(tasks, pool, step)
@@ -236,7 +291,7 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> list[
     fmt_order = {f: i for i, f in enumerate(job.formats or FORMAT_NAMES)}
     results += failed
     results.sort(key=lambda r: (order.get((r.essay, r.audience), 0), fmt_order.get(r.format, -1)))
-    return results
+    return results, warnings
 
 
 # ------------------------------------------------------------------------------------------------ email
@@ -307,6 +362,7 @@ def email(
         eml = output_path(job.out, brief.essay_id, profile.filename, profile.id, "eml", brief.date)
         subject = pk.Template(d.subject, lp.where("delivery", "subject"))
         p = pk.package(profile.id, brief, who, attachments, eml, ctx, (subject, template(d.text_template), template(d.html_template)), when)
+        p.result.warnings += list(brief.warnings)
         pk.check_budget(p, max_mb if max_mb is not None else d.max_attachment_mb, strict)
         packages.append(p)
     if dry_run:
@@ -333,28 +389,39 @@ def smtp_settings(
 # ------------------------------------------------------------------------------------------------ profiles
 
 
-def validate_profiles(paths: list[Path], essay: Path | None, templates: Path | None) -> str:
-    """Load and check every profile (in the given files or folders, else the templates in use)."""
+def validate_profiles(paths: list[Path], essay: Path | None, templates: Path | None, *, packaged: bool = True) -> str:
+    """Check the profiles in the given files or folders (and what they extend), else every profile in use: YAML,
+    keys, types, inheritance, delivery addresses, styles and (with an essay) section ids. Every problem is
+    reported, not only the first."""
     from policybrief.delivery.package import recipients
+    from policybrief.errors import Errors
     from policybrief.profiles import ProfileSet, load_profiles, read_profile_file
     from policybrief.readers import read_essay
     from policybrief.writers.style import load_style
 
-    ps = load_profiles(templates)
+    ps = load_profiles(templates, packaged=packaged)
+    errors: list[BriefError] = []
+    ids = ps.ids
     if paths:
-        files: list[Path] = []
+        raw, ids = dict(ps.raw), []  # the loaded set is shared: extend a copy
         for p in paths:
-            files += sorted(p.glob("*.y*ml")) if p.is_dir() else [p]
-        raw = dict(ps.raw)  # the loaded set is shared: extend a copy
-        for f in files:
-            rp = read_profile_file(f)
-            raw[str(rp.data["id"])] = rp
+            for f in sorted(p.glob("*.y*ml")) if p.is_dir() else [p]:
+                try:
+                    rp = read_profile_file(f)
+                except BriefError as exc:
+                    errors.append(exc)
+                    continue
+                raw[str(rp.data["id"])] = rp
+                ids.append(str(rp.data["id"]))
         ps = ProfileSet(raw, ps.folder)
     doc = read_essay(essay) if essay else None
-    ids = ps.ids
     for pid in ids:
-        ps.get(pid, doc)
-        lp = ps.load(pid)
-        recipients(lp.profile.delivery, {}, lp.where)  # delivery addresses, with file:line
-        load_style(templates, lp.profile.style)
+        try:
+            lp = ps.for_essay(pid, doc) if doc is not None else ps.load(pid)
+            recipients(lp.profile.delivery, {}, lp.where)  # delivery addresses, with file:line
+            load_style(templates, lp.profile.style)
+        except BriefError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else Errors(errors)
     return f"{len(ids)} profile(s) valid" + (f" against {essay}" if essay else "") + ": " + ", ".join(ids)

@@ -14,17 +14,17 @@ from policybrief.model import Document, FindingRow, Section, Sentence, TableKind
 
 if TYPE_CHECKING:
     from policybrief.analysis import Analysis
-    from policybrief.compose import SectionPlan
     from policybrief.delivery.package import EmailResult
     from policybrief.outputs import Result
-    from policybrief.profiles.schema import Profile
+    from policybrief.pipeline import Plan
 
 
 def outline(doc: Document) -> dict[str, Any]:
     """`{"sections": [...], "lists": [...]}`: the shape `policybrief inspect --json` prints. Keep it stable."""
 
     def sec(s: Section) -> dict[str, Any]:
-        return {"id": s.id, "title": s.title, "level": s.level, "words": s.words, "sections": [sec(c) for c in s.subsections]}
+        return {"id": s.id, "title": s.title, "level": s.level, "role": s.role, "words": s.words,
+                "sections": [sec(c) for c in s.subsections]}
 
     lists = [
         {
@@ -60,7 +60,8 @@ def inspect_text(data: dict[str, Any]) -> str:
     def walk(secs: list[dict[str, Any]]) -> None:
         for s in secs:
             indent = "  " * s["level"]
-            out.append(f"{indent}{s['title']}  [{s['id']}]  {s['words']} words")
+            role = "" if s["role"] == "analysis" else f"  ({s['role']})"
+            out.append(f"{indent}{s['title']}  [{s['id']}]  {s['words']} words{role}")
             walk(s["sections"])
 
     walk(data["sections"])
@@ -100,10 +101,14 @@ def summary_data(analysis: Analysis, chosen: list[int], tables: dict[TableKind, 
     return {"summary": summary, "tables": rows}
 
 
-def plan_text(plans: Sequence[tuple[Profile, list[SectionPlan]]]) -> str:
+def plan_text(plans: Sequence[Plan]) -> str:
     """The `plan` table: per audience, its sections in order with words before and after condensing."""
     out = []
-    for profile, rows in plans:
+    for plan in plans:
+        if plan.profile is None:
+            out += [f"{plan.audience}: FAILED: {plan.error}", ""]
+            continue
+        profile, rows = plan.profile, plan.rows
         budget = profile.budget.max_words
         after = sum(r.words_after for r in rows)
         out.append(f"{profile.id}: {profile.title}  (body {after} of {budget or 'unlimited'} words)")

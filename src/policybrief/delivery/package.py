@@ -175,7 +175,7 @@ def check_budget(pkg: Package, budget_mb: float, strict: bool) -> None:
     if over and strict:
         pkg.result.error = over + " (--strict)"
     elif over:
-        pkg.result.warnings = [over]
+        pkg.result.warnings.append(over)
 
 
 def write_and_send(packages: list[Package], session: Sender | None, save: Callable[[Path, bytes], None]) -> None:

@@ -8,6 +8,7 @@ count against the limitation and driver roles: a list of ways to reduce risks is
 from __future__ import annotations
 
 import re
+from typing import Literal, get_args
 
 ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "key_judgments": re.compile(
@@ -76,3 +77,48 @@ def classify(
             scores["key_judgments"] += 2.5
     best = max(scores, key=lambda r: (scores[r], r == "other"))
     return best if scores[best] >= 1.0 and best != "other" else "other"
+
+
+# ---------------------------------------------------------------------------------------------- section roles
+
+SectionRole = Literal[
+    "summary", "introduction", "background", "analysis", "findings", "limitations", "recommendations", "conclusion",
+    "methodology", "back-matter",
+]
+"""What a section does in the essay. `analysis` is the default; `back-matter` is left out of briefs and summaries."""
+SECTION_ROLES: tuple[SectionRole, ...] = get_args(SectionRole)
+
+_TITLE_PATTERNS: tuple[tuple[SectionRole, str], ...] = (
+    # Back matter first: "Appendix I: Objectives, Scope, and Methodology" is an appendix before it is a method.
+    ("back-matter", r"^(\W*(foot|end)?notes?\b|references\b|bibliography|works cited|sources\b|sources and notes|"
+                    r"author(s|'s)? (information|contact)|about the authors?|acknowledge?ments?|"
+                    r"(gao )?contacts? (and )?staff acknowledge?ments?|staff acknowledge?ments?|disclaimer|"
+                    r"(table of )?contents$|index$|glossary|(list of )?(acronyms|abbreviations)|appendix|annex|"
+                    r"related (gao )?products|order by phone|obtaining copies|connect with|to report fraud|"
+                    r"gao.s mission|implementation history|release signoff checklist|infrastructure needed)"),
+    ("summary", r"^(executive summary|summary|overview|abstract|in brief|at a glance|synopsis|highlights|"
+                r"bottom line|key (points|takeaways|messages))\b"),
+    ("findings", r"^(key )?(findings|judg(e)?ments|results)\b|^what (gao|we) found|^main findings|^assessment\b"),
+    ("recommendations", r"\brecommendations?\b|^(policy )?options\b|\boptions for (congress|policymakers)|"
+                        r"\b(issues|considerations|questions) for (congress|policymakers)|^policy (considerations|issues)|"
+                        r"^matters? for congressional consideration|^next steps|^the way forward|^what gao recommends"),
+    ("limitations", r"\b(limitations?|risks?|drawbacks?|disadvantages?|concerns?|caveats?|challenges?|threats?|"
+                    r"constraints?|vulnerabilit(y|ies)|weakness(es)?|downsides?|pitfalls?|shortcomings?)\b"),
+    ("conclusion", r"^(conclusions?|concluding (remarks|observations|thoughts)|looking ahead|outlook|final thoughts)\b"),
+    ("methodology", r"\b(methodology|methods|scope and method\w*|data and methods|how we did this|our approach)\b"),
+    ("introduction", r"^(introduction|purpose|motivation|about this report|scope|why (gao|we) did this study)\b"),
+    ("background", r"^(background|history|context|legislative history|historical background)\b"),
+)
+_SECTION_TITLES = tuple((role, re.compile(pattern, re.I)) for role, pattern in _TITLE_PATTERNS)
+
+
+def section_role(title: str, *, opening: bool = False, parent: SectionRole | None = None) -> SectionRole:
+    """The role of a section from its title; text before the first heading is the essay's summary; a subsection
+    whose own title says nothing takes its parent's role (a "Background" section's subsections are background)."""
+    if opening:
+        return "summary"
+    bare = re.sub(r"^\s*((\d+(\.\d+)*|[IVXLC]+|[A-Z])[.):]?\s+)", "", title).strip()
+    for role, pattern in _SECTION_TITLES:
+        if pattern.search(bare):
+            return role
+    return parent if parent and parent != "analysis" else "analysis"

@@ -1,22 +1,26 @@
-"""Audience profiles: YAML files in `audiences/` of a templates folder, merged over the packaged defaults.
+"""Audience profiles: YAML files in `audiences/` of a templates folder, merged over the packaged defaults, then
+(for one essay) under that essay's sidecar tailoring.
 
-Every error names the file, the line and the key path, and suggests the nearest valid key or section id:
-`templates/audiences/econ.yaml:7: sections.include[1]: unknown section 'energy'; did you mean 'cooperation-on-energy-issues'?`
+Every error names the file, the line and the key path, and suggests the nearest valid key or section id when one
+is close: `my-templates/audiences/econ.yaml:7: sections.include[1]: unknown section 'energy'; did you mean
+'cooperation-on-energy-issues'?`
 """
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policybrief import yamlio
-from policybrief.errors import ProfileError
-from policybrief.model import LIST_ROLES, Document
+from policybrief.errors import BriefError, Errors, ProfileError, did_you_mean
+from policybrief.model import Document
 from policybrief.profiles.schema import Profile
+from policybrief.profiles.selectors import parse
 from policybrief.templates_dir import packaged_templates, resolve_templates
+
+if TYPE_CHECKING:
+    from policybrief.sidecar import Sidecar
 
 Lines = dict[tuple[Any, ...], tuple[str, int]]
 
@@ -26,13 +30,6 @@ def _fmt_path(path: tuple[Any, ...]) -> str:
     for p in path:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out or "(top)"
-
-
-def _did_you_mean(word: str, options: list[str]) -> str:
-    near = difflib.get_close_matches(word, options, n=1, cutoff=0.4)
-    if not near:
-        near = [o for o in options if word.lower() in o.lower()][:1]
-    return f"; did you mean '{near[0]}'?" if near else ""
 
 
 @dataclass
@@ -96,16 +93,19 @@ class ProfileSet:
     raw: dict[str, RawProfile]
     folder: Path
     cache: dict[str, LoadedProfile] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
+    """Profiles that `ids` leaves out (the packaged ones, with --no-packaged); they can still be extended."""
 
     @property
     def ids(self) -> list[str]:
-        return sorted(i for i in self.raw if not self.raw[i].data.get("abstract"))
+        """The audiences (abstract profiles such as `base` and hidden ones aside), sorted."""
+        return sorted(i for i in self.raw if not self.raw[i].data.get("abstract") and i not in self.hidden)
 
     def load(self, pid: str, chain: tuple[str, ...] = ()) -> LoadedProfile:
         if pid in self.cache:
             return self.cache[pid]
         if pid not in self.raw:
-            raise ProfileError(f"unknown audience '{pid}'{_did_you_mean(pid, self.ids)} (known: {', '.join(self.ids)})")
+            raise ProfileError(f"unknown audience '{pid}'{did_you_mean(pid, self.ids)} (known: {', '.join(self.ids)})")
         rp = self.raw[pid]
         data = {k: v for k, v in rp.data.items() if k != "abstract"}
         lines = dict(rp.lines)
@@ -118,7 +118,7 @@ class ProfileSet:
                 raise ProfileError(f"extends: inheritance cycle {cycle}", f"{_shown(rp.path)}:{rp.lines[('extends',)][1]}")
             if parent not in self.raw:
                 raise ProfileError(
-                    f"extends: unknown profile '{parent}'{_did_you_mean(parent, list(self.raw))}",
+                    f"extends: unknown profile '{parent}'{did_you_mean(parent, list(self.raw))}",
                     f"{_shown(rp.path)}:{rp.lines[('extends',)][1]}",
                 )
             base = self.load(parent, chain + (pid,))
@@ -126,24 +126,38 @@ class ProfileSet:
             base_data.pop("extends", None)
             data = _merge(base_data, data)
             lines = {**base.lines, **lines}
-        try:
-            profile = Profile.model_validate(data)
-        except Exception as exc:  # pydantic.ValidationError; imported lazily with the schema
-            raise _validation_error(exc, rp, lines) from None
-        loaded = LoadedProfile(profile, lines, rp.path)
+        loaded = LoadedProfile(_validate(data, rp.path, lines), lines, rp.path)
         self.cache[pid] = loaded
         return loaded
 
     def get(self, pid: str, doc: Document | None = None) -> Profile:
+        """The profile (for `doc`: with the essay's sidecar tailoring, its section ids checked)."""
+        return self.for_essay(pid, doc).profile if doc is not None else self.load(pid).profile
+
+    def for_essay(self, pid: str, doc: Document, side: Sidecar | None = None) -> LoadedProfile:
+        """The profile as this essay's reader gets it: the essay's sidecar `audiences.ID` merged over it, and
+        every section id it names checked against the essay (an unknown id is an error at its file:line)."""
+        from policybrief import sidecar
+
         lp = self.load(pid)
-        if doc is not None:
-            check_sections(lp, doc)
-        return lp.profile
+        side = side if side is not None else sidecar.load(Path(doc.path))
+        tailoring = side.audiences.get(pid)
+        if tailoring:
+            data = _merge(lp.profile.model_dump(exclude_unset=True), {k: v for k, v in tailoring.items() if k not in ("id", "extends")})
+            prefix = ("audiences", pid)
+            lines = {**lp.lines, **{k[2:]: (str(side.path), n) for k, n in side.lines.items() if k[:2] == prefix}}
+            lp = LoadedProfile(_validate(data, side.path or lp.path, lines), lines, lp.path)
+        check_sections(lp, doc)
+        return lp
 
     def table(self) -> str:
         rows = [("id", "title", "max words", "sections", "defined in")]
         for pid in self.ids:
-            p = self.load(pid).profile
+            try:
+                p = self.load(pid).profile
+            except BriefError:
+                rows.append((pid, "(invalid: see `policybrief audiences validate`)", "-", "-", str(self.raw[pid].path)))
+                continue
             rows.append((pid, p.title, str(p.budget.max_words or "-"), p.sections.rest, str(self.raw[pid].path)))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
@@ -153,18 +167,26 @@ class ProfileSet:
         return f"# {pid}: merged from {lp.path}\n" + yamlio.dump(lp.profile.model_dump(mode="json"))
 
 
-def _validation_error(exc: Exception, rp: RawProfile, lines: Lines) -> ProfileError:
-    errors: list[dict[str, Any]] = getattr(exc, "errors", lambda: [])()
-    if not errors:
-        return ProfileError(str(exc), f"{_shown(rp.path)}:1")
-    err = errors[0]
+def _validate(data: dict[str, Any], path: Path, lines: Lines) -> Profile:
+    """The merged data as a Profile; every problem in it is reported (one line each), not only the first."""
+    try:
+        return Profile.model_validate(data)
+    except Exception as exc:  # pydantic.ValidationError; imported lazily with the schema
+        errors: list[dict[str, Any]] = getattr(exc, "errors", lambda: [])()
+        if not errors:
+            raise ProfileError(str(exc), f"{_shown(path)}:1") from None
+        found = [_validation_error(err, path, lines) for err in errors]
+        raise (found[0] if len(found) == 1 else Errors(found)) from None
+
+
+def _validation_error(err: dict[str, Any], path: Path, lines: Lines) -> ProfileError:
     loc = tuple(err.get("loc", ()))
     hit = None
     for n in range(len(loc), -1, -1):
         hit = lines.get(loc[:n])
         if hit:
             break
-    where = f"{hit[0]}:{hit[1]}" if hit else f"{_shown(rp.path)}:1"
+    where = f"{hit[0]}:{hit[1]}" if hit else f"{_shown(path)}:1"
     key = _fmt_path(loc)
     if err.get("type") == "extra_forbidden" and "password" in str(loc[-1]).lower():
         return ProfileError(f"{key}: passwords never go in a profile; set PB_SMTP_PASSWORD or answer the prompt", where)
@@ -175,7 +197,7 @@ def _validation_error(exc: Exception, rp: RawProfile, lines: Lines) -> ProfileEr
                 ann = model.model_fields[part].annotation
                 if isinstance(ann, type) and hasattr(ann, "model_fields"):
                     model = ann
-        return ProfileError(f"{key}: unknown key{_did_you_mean(str(loc[-1]), list(model.model_fields))}", where)
+        return ProfileError(f"{key}: unknown key{did_you_mean(str(loc[-1]), list(model.model_fields))}", where)
     if err.get("type") == "missing":
         return ProfileError(f"{key}: required key is missing", where)
     msg = err.get("msg", "invalid value").replace("Value error, ", "")
@@ -185,8 +207,9 @@ def _validation_error(exc: Exception, rp: RawProfile, lines: Lines) -> ProfileEr
 _LOADED: dict[tuple[Any, ...], ProfileSet] = {}
 
 
-def load_profiles(templates: str | Path | None = None) -> ProfileSet:
-    """Packaged profiles, overridden (by id) by those in the user's templates folder.
+def load_profiles(templates: str | Path | None = None, *, packaged: bool = True) -> ProfileSet:
+    """Packaged profiles, overridden (by id) by those in the user's templates folder. With `packaged=False` only the
+    user's profiles are audiences; the packaged ones stay available to `extends`.
 
     Remembered for the process while no profile file changes (same names, sizes and modification times), so that a
     build that asks several times parses the YAML once. Treat the result as read-only.
@@ -199,46 +222,32 @@ def load_profiles(templates: str | Path | None = None) -> ProfileSet:
     files = [f for folder in folders for f in sorted([*(folder / "audiences").glob("*.yaml"), *(folder / "audiences").glob("*.yml")])]
     stats = [f.stat() for f in files]
     key = tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in zip(files, stats, strict=True)) + (str(Path.cwd()),)
-    if key in _LOADED:
-        return _LOADED[key]
-    raw: dict[str, RawProfile] = {}
-    for f in files:
-        rp = read_profile_file(f)
-        raw[str(rp.data["id"])] = rp
-    ps = ProfileSet(raw, folders[-1])
-    _LOADED.clear()
-    _LOADED[key] = ps
-    return ps
-
-
-def match_sections(pattern: str, doc: Document) -> list[str]:
-    """Section ids a selector names: an id, a glob, or `role:NAME`."""
-    ids = [s.id for s in doc.walk()]
-    if pattern.startswith("role:"):
-        role = pattern[5:]
-        return [s.id for s, bl in doc.lists() if bl.role == role]
-    if any(ch in pattern for ch in "*?["):
-        return [i for i in ids if fnmatch.fnmatchcase(i, pattern)]
-    return [pattern] if pattern in ids else []
+    if key not in _LOADED:
+        raw: dict[str, RawProfile] = {}
+        for f in files:
+            rp = read_profile_file(f)
+            raw[str(rp.data["id"])] = rp
+        _LOADED.clear()
+        _LOADED[key] = ProfileSet(raw, folders[-1])
+    ps = _LOADED[key]
+    if packaged or user is None:
+        return ps
+    theirs = packaged_templates().resolve()
+    hidden = frozenset(pid for pid, rp in ps.raw.items() if rp.path.resolve().is_relative_to(theirs))
+    return ProfileSet(ps.raw, ps.folder, ps.cache, hidden)
 
 
 def check_sections(lp: LoadedProfile, doc: Document) -> None:
-    """Every id named in sections.include / exclude / order must exist in the essay; roles must be known."""
-    p = lp.profile
+    """Every section id named in sections.include / exclude / order must be a section of the essay."""
     ids = [s.id for s in doc.walk()]
+    errors: list[BriefError] = []
     for key in ("include", "exclude", "order"):
-        for i, sel in enumerate(getattr(p.sections, key)):
-            if sel.startswith("role:"):
-                if sel[5:] not in LIST_ROLES:
-                    raise ProfileError(
-                        f"sections.{key}[{i}]: unknown role '{sel[5:]}'{_did_you_mean(sel[5:], list(LIST_ROLES))}",
-                        lp.where("sections", key, i),
-                    )
-                continue
-            if any(ch in sel for ch in "*?["):
-                continue
-            if sel not in ids:
-                raise ProfileError(
-                    f"sections.{key}[{i}]: unknown section '{sel}'{_did_you_mean(sel, ids)}",
+        for i, text in enumerate(getattr(lp.profile.sections, key)):
+            sel = parse(text)
+            if sel.names_id and sel.value not in ids:
+                errors.append(ProfileError(
+                    f"sections.{key}[{i}]: unknown section '{sel.value}'{did_you_mean(sel.value, ids)}",
                     lp.where("sections", key, i),
-                )
+                ))
+    if errors:
+        raise errors[0] if len(errors) == 1 else Errors(errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -19,13 +20,23 @@ class _Strict(BaseModel):
 
 class Sections(_Strict):
     include: list[str] = Field(default_factory=lambda: ["*"])
-    """Section ids, globs ("*energy*") or roles ("role:limitations": sections holding a list of that role)."""
+    """Selectors (see profiles/selectors.py): first, last, role:NAME, title:GLOB, relevant:N, or (in an essay's
+    sidecar or a user's own profile) section ids and id globs. Back matter only when named."""
     exclude: list[str] = Field(default_factory=list)
     """Same forms as include; wins over include."""
     order: list[str] = Field(default_factory=list)
-    """Section ids to put first, in this order."""
+    """Selectors whose sections come first, in this order."""
     rest: Literal["source", "relevance"] = "source"
     """How the other sections follow: in essay order, or most relevant to the focus first."""
+
+    @field_validator("include", "exclude", "order")
+    @classmethod
+    def _selectors(cls, v: list[str]) -> list[str]:
+        from policybrief.profiles.selectors import parse
+
+        for text in v:
+            parse(text)
+        return v
 
 
 class Budget(_Strict):
@@ -100,7 +111,9 @@ class Profile(_Strict):
     delivery: Delivery = Field(default_factory=Delivery)
     toc: bool = False
     appendix: bool = False
-    subtitle: str = ""
+    subtitle: str = "{profile.title}"
+    """Printed under the essay's title and in the footer: text with {essay.title}, {essay.date},
+    {essay.organisation}, {essay.author}, {profile.title}, {profile.audience}, {profile.id}."""
 
     @field_validator("focus", mode="before")
     @classmethod
@@ -116,6 +129,12 @@ class Profile(_Strict):
             raise ValueError("must be one line")
         return v
 
+    @field_validator("subtitle")
+    @classmethod
+    def _subtitle_fields(cls, v: str) -> str:
+        fill_subtitle(v, {}, {})
+        return v
+
     @model_validator(mode="after")
     def _filename_pattern(self) -> Profile:
         try:
@@ -126,3 +145,20 @@ class Profile(_Strict):
 
     def focus_weights(self) -> dict[str, float]:
         return dict(self.focus)
+
+
+SUBTITLE_FIELDS = {"essay": ("title", "date", "organisation", "author"), "profile": ("title", "audience", "id")}
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+def fill_subtitle(template: str, essay: dict[str, str], profile: dict[str, str]) -> str:
+    """The subtitle with its {essay.x} and {profile.x} fields filled in; ValueError for any other {...}."""
+
+    def one(m: re.Match[str]) -> str:
+        scope, _, name = m.group(1).partition(".")
+        if name not in SUBTITLE_FIELDS.get(scope, ()):
+            known = ", ".join(f"{{{s}.{n}}}" for s, names in SUBTITLE_FIELDS.items() for n in names)
+            raise ValueError(f"unknown field {m.group()} (known: {known})")
+        return (essay if scope == "essay" else profile).get(name, "")
+
+    return _FIELD.sub(one, template)

@@ -99,4 +99,7 @@ def read_essay(path: str | Path, fmt: str | None = None) -> Document:
     data = load_bytes(p)
     module, func = READERS[name].split(":")
     reader: Callable[[Path, bytes], Document] = getattr(importlib.import_module(module), func)
-    return reader(p, data)
+    doc = reader(p, data)
+    from policybrief import sidecar
+
+    return doc.with_roles(sidecar.check_roles(sidecar.load(p), [s.id for s in doc.walk()]))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from policybrief.lang import roles
 from policybrief.lang.cleanup import clean
+from policybrief.lang.roles import SectionRole
 from policybrief.lang.sentences import split_spans
 from policybrief.lang.words import slugify
 from policybrief.model import (
@@ -32,6 +33,7 @@ class _Open:
     title: str
     level: int
     heading_ref: SourceRef | None
+    role: SectionRole = "analysis"
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
     # Raw text of each block, for classifying lists once the section is complete.
@@ -85,7 +87,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     b = _Builder(raw)
     stack: list[_Open] = []
     done: list[Section] = []
-    opening = _Open(OPENING_ID, "Overview", 1, None)  # text before the first heading; its id is taken only if it has any
+    opening = _Open(OPENING_ID, "Overview", 1, None, roles.section_role("", opening=True))  # text before the first heading; its id is taken only if it has any
     current = opening
 
     def close(sec: _Open) -> Section:
@@ -98,7 +100,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
                 opening_section=sec.id == OPENING_ID,
             )
             blocks[idx] = BulletList(bl.items, bl.lead_in, bl.ordered, role)  # type: ignore[arg-type]
-        return Section(sec.id, sec.title, sec.level, tuple(blocks), tuple(sec.children), sec.heading_ref)
+        return Section(sec.id, sec.title, sec.level, tuple(blocks), tuple(sec.children), sec.heading_ref, sec.role)
 
     def attach(sec: Section) -> None:
         if stack:
@@ -122,7 +124,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             sid = b.unique_id(title)
             ref = SourceRef(sid, -1, 0, el.offset, el.offset + len(el.text), None)
             level = max(1, min(el.level, (stack[-1].level + 1) if stack else 1))
-            current = _Open(sid, title, level, ref)
+            current = _Open(sid, title, level, ref, roles.section_role(title, parent=stack[-1].role if stack else None))
             stack.append(current)
             continue
         idx = len(current.blocks)

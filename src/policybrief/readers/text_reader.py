@@ -32,16 +32,10 @@ def split_front_matter(text: str, where: str) -> tuple[dict[str, str], int]:
 
 
 def sidecar_metadata(path: Path) -> dict[str, str]:
-    """Metadata from `ESSAY.yaml` (or `.yml`) beside the essay, if present."""
-    for suffix in (".yaml", ".yml"):
-        side = path.with_suffix(suffix)
-        if side.is_file() and side != path:
-            try:
-                data = yamlio.load(side.read_text(encoding="utf-8"))
-            except (BriefError, UnicodeDecodeError) as exc:
-                raise InputError(f"metadata file is not valid YAML ({exc})", str(side)) from None
-            return _as_metadata(data) if isinstance(data, dict) else {}
-    return {}
+    """Metadata from the essay's sidecar (`ESSAY.yaml` beside it), if it has one."""
+    from policybrief import sidecar
+
+    return dict(sidecar.load(path).metadata)
 
 
 def _as_metadata(data: dict[object, object]) -> dict[str, str]:
