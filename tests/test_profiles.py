@@ -77,7 +77,7 @@ def test_inheritance_and_user_override(tmp_path, doc):
 
 
 def test_selection_by_id_glob_and_role(tmp_path, doc):
-    _write(tmp_path, "sel.yaml", "id: sel\nextends: base\ntitle: S\nsections:\n  include: [overview, '*energy*', 'role:limitations']\n  exclude: [overview]\n")
+    _write(tmp_path, "sel.yaml", "id: sel\nextends: base\ntitle: S\nsections:\n  include: [overview, '*energy*', 'role:limitations']\n  exclude: [overview]\n  fill: false\n")
     p = load_profiles(tmp_path).get("sel", doc)
     assert [s.id for s in select_sections(doc, p, {})[0]] == ["cooperation-on-energy-issues", "chinese-perspectives-on-results-and-limitations"]
 

@@ -69,12 +69,28 @@ def select_sections(doc: Document, profile: Profile, relevance: dict[str, float]
         for sec in match(parse(text), doc, relevance):
             chosen.difference_update(s.id for s in sec.walk())
     warnings = []
+    if chosen and profile.sections.fill and profile.budget.max_words:
+        _fill(doc, profile, relevance, chosen)
     if not chosen:
         n = profile.budget.max_sections or FALLBACK_SECTIONS
         chosen = {s.id for s in match(Selector("relevant", count=n), doc, relevance)} or {s.id for s in body_sections(doc)[:n]}
         what = ", ".join(missing) if missing else "what remains after sections.exclude"
         warnings.append(f"{profile.id}: nothing in this essay matches {what}; using its {len(chosen)} most relevant section(s)")
     return [s for s in doc.walk() if s.id in chosen], warnings
+
+
+def _fill(doc: Document, profile: Profile, relevance: dict[str, float], chosen: set[str]) -> None:
+    """Top up a selection that holds less than the budget with the most relevant other sections."""
+    assert profile.budget.max_words is not None
+    body = body_sections(doc)
+    held = sum(s.own_words for s in body if s.id in chosen)
+    room = (profile.budget.max_sections or len(body)) - sum(1 for s in body if s.id in chosen and s.own_words)
+    for sec in sorted((s for s in body if s.id not in chosen and s.own_words), key=lambda s: -relevance.get(s.id, 0.0)):
+        if held >= profile.budget.max_words or room <= 0:
+            break
+        chosen.add(sec.id)
+        held += sec.own_words
+        room -= 1
 
 
 def section_relevance(analysis: Analysis, values: FloatArray, top: int = 3) -> dict[str, float]:
@@ -197,8 +213,13 @@ def plan(doc: Document, analysis: Analysis, profile: Profile) -> tuple[list[Sect
 
 
 def _relevance(analysis: Analysis, scores: Scores) -> dict[str, float]:
-    """Per section, how much it matters to this audience: its focus relevance, or without focus its centrality."""
-    return section_relevance(analysis, scores.relevance if scores.focused else analysis.centrality)
+    """Per section, how much it matters to this audience: its relevance to the focus, then its centrality (which
+    alone ranks sections an audience's focus says nothing about, or all of them when there is no focus)."""
+    central = section_relevance(analysis, analysis.centrality)
+    if not scores.focused:
+        return central
+    focused = section_relevance(analysis, scores.relevance)
+    return {sid: focused.get(sid, 0.0) + 1e-3 * central.get(sid, 0.0) for sid in central}
 
 
 def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores | None = None) -> Brief:

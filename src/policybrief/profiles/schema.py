@@ -28,6 +28,9 @@ class Sections(_Strict):
     """Selectors whose sections come first, in this order."""
     rest: Literal["source", "relevance"] = "source"
     """How the other sections follow: in essay order, or most relevant to the focus first."""
+    fill: bool = True
+    """When the chosen sections hold fewer words than the budget, add the most relevant other sections (within
+    budget.max_sections) until they do."""
 
     @field_validator("include", "exclude", "order")
     @classmethod

@@ -1,6 +1,6 @@
 """Section selectors: how a profile names the sections it wants, in any essay.
 
-    first, last            the essay's first or last section (back matter aside)
+    first, last            the essay's first or last top-level section with some text (40 words; back matter aside)
     role:NAME              sections with that role (summary, introduction, background, analysis, findings,
                            limitations, recommendations, conclusion, methodology, back-matter), or holding a
                            list of that role (key_judgments, drivers, limitations)
@@ -69,6 +69,10 @@ def parse(text: str) -> Selector:
     return Selector("id", t, text=text)
 
 
+SUBSTANTIAL_WORDS = 40
+"""A section shorter than this (a byline, a version line before the first heading) is not an essay's "first"."""
+
+
 def body_sections(doc: Document) -> list[Section]:
     """Every section but back matter, in essay order."""
     return [s for s in doc.walk() if s.role != "back-matter"]
@@ -77,7 +81,7 @@ def body_sections(doc: Document) -> list[Section]:
 def match(sel: Selector, doc: Document, relevance: Mapping[str, float]) -> list[Section]:
     """The sections a selector picks, in essay order (`relevant:N` in order of relevance)."""
     body = body_sections(doc)
-    top = [s for s in body if s.level == min((b.level for b in body), default=1)]
+    top = [s for s in body if s.level == min((b.level for b in body), default=1) and s.words >= SUBSTANTIAL_WORDS]
     if sel.kind == "first":
         return top[:1]
     if sel.kind == "last":
