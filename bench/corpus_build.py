@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import CORPUS  # noqa: E402
 
 from policybrief import pipeline  # noqa: E402
+from policybrief.check import dangling, repeats  # noqa: E402
 from policybrief.profiles import load_profiles  # noqa: E402
 
 DOCX_FROM = (
@@ -86,7 +87,7 @@ def main() -> None:
         budgets = {pid: profiles.get(pid).budget.max_words for pid in profiles.ids}
         t0 = time.perf_counter()
         problems: list[str] = []
-        briefs = fallbacks = 0
+        briefs = fallbacks = n_dangling = n_repeats = underspent = 0
         words_used: list[float] = []
         for doc_path in docs:
             for item in pipeline.run(pipeline.Job((doc_path,), formats=formats), "compose"):
@@ -102,6 +103,16 @@ def main() -> None:
                     problems.append(f"OVER BUDGET {name} {pid}: {b.body_words} > {budget}")
                 if budget:
                     words_used.append(b.body_words / budget)
+                    body = sum(s.words for s in item.doc.walk() if s.role != "back-matter")
+                    if body >= 2 * budget and b.body_words < 0.85 * budget:
+                        underspent += 1
+                        if args.v:
+                            problems.append(f"UNDERSPENT {name} {pid}: {b.body_words} of {budget}")
+                assert item.analysis is not None
+                loose = dangling(b, item.analysis)
+                n_dangling += len(loose)
+                problems += [f"DANGLING {name} {pid}: {p}" for p in loose]
+                n_repeats += len(repeats(b))
                 if not b.summary:
                     problems.append(f"EMPTY SUMMARY {name} {pid}")
                 if b.title != item.doc.title or not b.title.strip():
@@ -115,10 +126,12 @@ def main() -> None:
         problems += [f"FAILED FILE {Path(r.essay).name} {r.audience} {r.format}: {r.error}" for r in failed]
     print(f"documents: {len(docs)} ({len(docs) - len(DOCX_FROM)} corpus files + {len(DOCX_FROM)} as .docx)")
     print(f"briefs composed: {briefs}; with a fallback warning: {fallbacks}")
+    print(f"dangling sentences: {n_dangling}; repeated sentences: {n_repeats}")
     print(f"files written: {len(results) - len(failed)} of {len(results)} ({', '.join(formats)}); failed: {len(failed)}")
     if words_used:
         used = sorted(words_used)
-        print(f"budget used: median {used[len(used) // 2]:.0%}, lowest {used[0]:.0%}")
+        print(f"budget used: median {used[len(used) // 2]:.0%}, lowest {used[0]:.0%}; "
+              f"below 85% where the essay has twice the budget: {underspent}")
     print(f"problems: {len(problems)}")
     for p in problems[: None if args.v else 20]:
         print("  " + p)

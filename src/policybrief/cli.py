@@ -118,6 +118,36 @@ def plan(
 
 
 @app.command()
+def check(
+    essay: Path = typer.Argument(..., help="The essay."),
+    audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable; default: all)."),
+    strict: bool = typer.Option(False, "--strict", help="A dangling sentence is an error (exit code 1)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the reports as JSON."),
+    templates: Path | None = TEMPLATES_OPT,
+    no_packaged: bool = NO_PACKAGED_OPT,
+    fmt: str | None = FROM_OPT,
+) -> None:
+    """Read each audience's brief as its reader would: sentences quoted without what they lean on ("Another
+    limitation..." without the first, "This..." without what it points at, a premise without the essay's answer),
+    budget use, and sentences said twice. Nothing is written.
+
+    Example: policybrief check report.md --strict
+    """
+    import dataclasses
+
+    from policybrief import pipeline
+    from policybrief.report import check_text
+
+    reports = pipeline.check(pipeline.Job((essay,), tuple(audience) or None, templates, fmt, packaged=not no_packaged))
+    if as_json:
+        _print_json([{**dataclasses.asdict(r), "budget_used": r.budget_used} for r in reports])
+    else:
+        print(check_text(reports))
+    if strict and any(r.dangling for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
 def build(
     essays: list[Path] = typer.Argument(..., help="One or more essays."),
     audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable)."),

@@ -5,9 +5,10 @@ A pure function: no I/O. Every sentence in the Brief is a `Sentence` of the Docu
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from policybrief import clock
+from policybrief import clock, condense
 from policybrief.analysis import Analysis, FloatArray
 from policybrief.analysis.findings import tables as find_tables
 from policybrief.analysis.scoring import Scores, score
@@ -17,11 +18,9 @@ from policybrief.model import (
     Block,
     Brief,
     BriefSection,
-    BulletList,
     Document,
     FindingsTable,
     ListItem,
-    Paragraph,
     Section,
     block_words,
 )
@@ -102,105 +101,82 @@ def section_relevance(analysis: Analysis, values: FloatArray, top: int = 3) -> d
 
 
 def order_sections(sections: list[Section], doc: Document, profile: Profile, relevance: dict[str, float]) -> list[Section]:
-    """The `order` selectors' sections first, then the rest in essay order or by relevance; at most max_sections."""
+    """The `order` selectors' sections first, then the rest in essay order or by relevance; at most max_sections.
+
+    A subsection travels with its top-level section: groups are ordered, and each group keeps essay order, so that
+    no subsection lands under another section's heading.
+    """
     first: list[Section] = []
     for text in profile.sections.order:
         first += [s for s in match(parse(text), doc, relevance) if s in sections and s not in first]
     rest = [s for s in sections if s not in first]
     if profile.sections.rest == "relevance":
         rest.sort(key=lambda s: -relevance.get(s.id, 0.0))  # stable: ties keep essay order
-    ordered = first + rest
+    ranked = first + rest
     if profile.budget.max_sections:
-        keep = {s.id for s in ordered[: profile.budget.max_sections]}
-        ordered = [s for s in ordered if s.id in keep]
-    return ordered
+        ranked = ranked[: profile.budget.max_sections]
+    root = _roots(doc)
+    groups: list[str] = []
+    for s in ranked:
+        if root[s.id] not in groups:
+            groups.append(root[s.id])
+    position = {s.id: i for i, s in enumerate(doc.walk())}
+    chosen = {s.id for s in ranked}
+    return sorted((s for s in sections if s.id in chosen), key=lambda s: (groups.index(root[s.id]), position[s.id]))
 
 
-@dataclass
-class _Unit:
-    section: str
-    block: int
-    sentence: int | None  # None: the whole block (a list or a table)
-    words: int
-    score: float
-
-
-def _units(sec: Section, analysis: Analysis, score: FloatArray, skip_roles: set[str]) -> list[_Unit]:
-    units = []
-    for bi, block in enumerate(sec.blocks):
-        if isinstance(block, Paragraph):
-            for si, s in enumerate(block.sentences):
-                k = analysis.index.get(s.ref)
-                sc = float(score[k]) if k is not None else 0.0
-                if k is not None and k in analysis.duplicates:
-                    sc -= 1.0
-                units.append(_Unit(sec.id, bi, si, s.words, sc))
-        elif isinstance(block, BulletList) and block.role in skip_roles:
-            continue
-        else:
-            sc = 0.5 if isinstance(block, BulletList) and block.role != "other" else 0.2
-            units.append(_Unit(sec.id, bi, None, block_words(block), sc))
-    return units
-
-
-def condense(
-    sections: list[Section], analysis: Analysis, profile: Profile, score: FloatArray, skip_roles: set[str]
-) -> dict[str, list[Block]]:
-    """The kept blocks of each section, within the body budget, sentences verbatim and in source order."""
-    units = {s.id: _units(s, analysis, score, skip_roles) for s in sections}
-    budget = profile.budget.max_words
-    total = sum(u.words for us in units.values() for u in us)
-    keep: set[tuple[str, int, int | None]] = set()
-    if budget is None or total <= budget or not profile.condense.enabled:
-        keep = {(u.section, u.block, u.sentence) for us in units.values() for u in us}
-    else:
-        used = 0
-        # Each kept heading gets its best sentences first (never a heading without text) ...
-        floor = profile.condense.min_sentences
-        order = sorted(sections, key=lambda s: -max((u.score for u in units[s.id]), default=0))
-        for sec in order:
-            best = sorted(units[sec.id], key=lambda u: -u.score)[:floor]
-            cost = sum(u.words for u in best)
-            if best and used + cost <= budget:
-                keep.update((u.section, u.block, u.sentence) for u in best)
-                used += cost
-        # ... then the most relevant of the rest, while they fit.
-        rest = sorted(
-            (u for us in units.values() for u in us if (u.section, u.block, u.sentence) not in keep),
-            key=lambda u: -u.score,
-        )
-        for u in rest:
-            if u.section in {k[0] for k in keep} and used + u.words <= budget:
-                keep.add((u.section, u.block, u.sentence))
-                used += u.words
-    keep = _drop_orphans(sections, keep)
-    out: dict[str, list[Block]] = {}
-    for sec in sections:
-        blocks: list[Block] = []
-        for bi, block in enumerate(sec.blocks):
-            if isinstance(block, Paragraph):
-                kept = tuple(s for si, s in enumerate(block.sentences) if (sec.id, bi, si) in keep)
-                if kept:
-                    blocks.append(Paragraph(kept))
-            elif (sec.id, bi, None) in keep:
-                blocks.append(block)
-        out[sec.id] = blocks
+def _roots(doc: Document) -> dict[str, str]:
+    """Section id -> id of its top-level section."""
+    out: dict[str, str] = {}
+    for top in doc.sections:
+        for s in top.walk():
+            out[s.id] = top.id
     return out
 
 
-def _drop_orphans(sections: list[Section], keep: set[tuple[str, int, int | None]]) -> set[tuple[str, int, int | None]]:
-    """A sentence that leans on the one before ("This...", "Another...") stays only if that one stays."""
-    from policybrief.analysis import LEANING
+def _with_parents(ordered: list[Section], doc: Document) -> list[Section]:
+    """Insert, before a subsection, the headings of its parents that are not in the brief (heading only)."""
+    parents: dict[str, Section] = {}
+    for s in doc.walk():
+        for c in s.subsections:
+            parents[c.id] = s
+    out: list[Section] = []
+    shown = {s.id for s in ordered}
+    for s in ordered:
+        chain = []
+        p = parents.get(s.id)
+        while p is not None and p.id not in shown:
+            chain.append(p)
+            shown.add(p.id)
+            p = parents.get(p.id)
+        out += [dataclasses.replace(p, blocks=()) for p in reversed(chain)]
+        out.append(s)
+    return out
 
-    keep = set(keep)
-    for sec in sections:
-        for bi, block in enumerate(sec.blocks):
-            if not isinstance(block, Paragraph):
-                continue
-            for si, s in enumerate(block.sentences):
-                if si and (sec.id, bi, si) in keep and (sec.id, bi, si - 1) not in keep and LEANING.match(s.text):
-                    keep.discard((sec.id, bi, si))
-    return keep
+
+def key_judgments(doc: Document, analysis: Analysis, profile: Profile, scores: Scores) -> tuple[ListItem, ...]:
+    """The essay's key judgments for this audience: ranked by its focus, each cut to its headline sentences."""
+    kj = profile.key_judgments
+    items = [it for _, bl in doc.lists() if bl.role == "key_judgments" for it in bl.items]
+    if scores.focused:
+        def relevance(it: ListItem) -> float:
+            ks = [analysis.index[s.ref] for s in it.sentences if s.ref in analysis.index]
+            return max((float(scores.relevance[k]) for k in ks), default=0.0)
+
+        items.sort(key=lambda it: -relevance(it))
+    if kj.items:
+        items = items[: kj.items]
+    if not kj.words:
+        return tuple(items)
+    out = []
+    for it in items:
+        head = [it.sentences[0]]
+        for s in it.sentences[1:]:
+            if sum(x.words for x in head) + s.words > kj.words:
+                break
+            head.append(s)
+        out.append(dataclasses.replace(it, sentences=tuple(head)))
+    return tuple(out)
 
 
 def plan(doc: Document, analysis: Analysis, profile: Profile) -> tuple[list[SectionPlan], tuple[str, ...]]:
@@ -231,21 +207,23 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
     sections = order_sections(selected, doc, profile, relevance)
     if not sections:
         raise ProfileError(f"profile '{profile.id}' finds no section with text in this essay", doc.path)
-    skip_roles = {"key_judgments"} if profile.key_judgments else set()
-    picked = summarize(analysis, scores, max_words=profile.summary.words, max_sentences=profile.summary.sentences)
-    # The body need not repeat the summary: when condensing, summary sentences go last.
-    body_score = scores.condense.copy()
-    body_score[picked] -= 2.0
-    kept = condense(sections, analysis, profile, body_score, skip_roles)
+    show_kj = profile.key_judgments.show
+    key_items = key_judgments(doc, analysis, profile, scores) if show_kj else ()
+    kj_sentences = {k for k, info in enumerate(analysis.sentences) if info.list_role == "key_judgments" and info.kind == "item"}
+    picked = summarize(analysis, scores, max_words=profile.summary.words, max_sentences=profile.summary.sentences,
+                       exclude=kj_sentences if show_kj else ())
+    # The body does not repeat the summary: summary sentences, and what leans on them, stay out of it.
+    found_units = condense.units(sections, analysis, scores.condense, {"key_judgments"} if show_kj else set(), set(picked))
+    keep = condense.select(sections, found_units, profile.budget.max_words if profile.condense.enabled else None,
+                           floor=profile.condense.min_sentences > 0)
+    kept = condense.assemble(sections, keep)
+    has_text = {s.id for s in sections if kept[s.id]}
     body = tuple(
-        BriefSection(s.id, s.title, 1 if s.level == 1 else 2, tuple(kept[s.id]), s.own_words, block_words_sum(kept[s.id]) < s.own_words)
-        for s in sections
-        if kept[s.id]
+        BriefSection(s.id, s.title, min(s.level, 3), tuple(kept.get(s.id, ())), s.own_words,
+                     block_words_sum(kept.get(s.id, [])) < s.own_words)
+        for s in _with_parents([s for s in sections if s.id in has_text or _has_kept_child(s, has_text)], doc)
     )
     summary = tuple(analysis.sentences[k].sentence for k in picked)
-    key_items: tuple[ListItem, ...] = ()
-    if profile.key_judgments:
-        key_items = tuple(it for _, bl in doc.lists() if bl.role == "key_judgments" for it in bl.items)
     found = find_tables(analysis) if profile.tables.include else {}
     tables = tuple(
         FindingsTable(
@@ -286,6 +264,10 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
         summary_title=profile.summary.title,
         warnings=tuple(warnings),
     )
+
+
+def _has_kept_child(sec: Section, has_text: set[str]) -> bool:
+    return any(s.id in has_text for s in sec.walk() if s is not sec)
 
 
 def block_words_sum(blocks: list[Block]) -> int:

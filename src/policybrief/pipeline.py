@@ -17,6 +17,7 @@ from policybrief.formats import FORMAT_NAMES, check_formats
 
 if TYPE_CHECKING:
     from policybrief.analysis import Analysis
+    from policybrief.check import Report
     from policybrief.compose import SectionPlan
     from policybrief.delivery.package import EmailResult
     from policybrief.delivery.smtp import SmtpSettings
@@ -244,6 +245,19 @@ def plan(path: Path, audiences: list[str] | None, templates: Path | None, fmt: s
     return out
 
 
+def check(job: Job) -> list[Report]:
+    """Per essay x audience: dangling sentences, budget use and repeats of the brief it would get."""
+    from policybrief.check import check as check_brief
+
+    out = []
+    for item in run(job, "compose"):
+        if item.error is not None:
+            raise item.error
+        assert item.brief is not None and item.analysis is not None and item.profile is not None
+        out.append(check_brief(item.brief, item.analysis, item.profile.profile.budget.max_words))
+    return out
+
+
 # ------------------------------------------------------------------------------------------------ build
 
 
@@ -253,6 +267,7 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
     The parent reads, analyses and composes (each essay once); rendering is shared with `jobs - 1` forked workers,
     started first so that they import the writers and load fonts while the parent is still analysing.
     """
+    from policybrief.check import dangling
     from policybrief.outputs import Result, check_essay_folders, check_out_dir
     from policybrief.readers import check_path
     from policybrief.report import progress_bar
@@ -278,8 +293,13 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
                     raise item.error  # the only essay is unreadable: one line, exit 2
                 failed.append(Result(str(item.essay), audience, item.failed_format, error=str(item.error)))
                 continue
-            assert item.brief is not None and item.style is not None
-            warnings += [f"{item.essay.name}: {w}" if len(job.essays) > 1 else w for w in item.brief.warnings]
+            assert item.brief is not None and item.style is not None and item.analysis is not None
+            said = list(item.brief.warnings)
+            loose = dangling(item.brief, item.analysis)
+            if loose:
+                said.append(f"{audience}: {len(loose)} sentence(s) quoted without what they lean on "
+                            f"(see `policybrief check`): {loose[0]}")
+            warnings += [f"{item.essay.name}: {w}" if len(job.essays) > 1 else w for w in said]
             tasks += [Task(str(item.essay), audience, fmt, path, item.brief, item.style) for fmt, path in item.outputs]
         step = progress_bar(len(tasks), progress)
         results = run_tasks(tasks, pool, step)

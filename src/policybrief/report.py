@@ -14,6 +14,7 @@ from policybrief.model import Document, FindingRow, Section, Sentence, TableKind
 
 if TYPE_CHECKING:
     from policybrief.analysis import Analysis
+    from policybrief.check import Report
     from policybrief.delivery.package import EmailResult
     from policybrief.outputs import Result
     from policybrief.pipeline import Plan
@@ -118,6 +119,19 @@ def plan_text(plans: Sequence[Plan]) -> str:
             out.append(f"   {i:>2}  {title:<60} {r.words_before:>6} {r.words_after:>6}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def check_text(reports: Sequence[Report]) -> str:
+    """`policybrief check`: per audience, budget use, then every dangling sentence and repeat."""
+    out = []
+    for r in reports:
+        used = f"{r.body_words} of {r.budget} words ({r.budget_used:.0%})" if r.budget else f"{r.body_words} words"
+        out.append(f"{r.audience}: body {used}; {len(r.dangling)} dangling; {len(r.repeats)} repeated")
+        out += [f"   dangling {p}" for p in r.dangling]
+        out += [f"   repeated {p}" for p in r.repeats]
+    total = sum(len(r.dangling) for r in reports)
+    out.append(f"{len(reports)} brief(s) checked: {total} dangling sentence(s), {sum(len(r.repeats) for r in reports)} repeat(s)")
+    return "\n".join(out)
 
 
 def results_table(results: list[Result]) -> str:

@@ -6,7 +6,6 @@ that rank sentences for an audience come from `analysis.scoring.score`, once per
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,20 +13,16 @@ import numpy as np
 import numpy.typing as npt
 
 from policybrief.analysis.vectors import TermMatrix
+from policybrief.lang.cohesion import ANSWERS, Lean, is_hypothetical, lean
+from policybrief.lang.words import content_terms, stem
 from policybrief.model import BulletList, Document, Paragraph, Sentence, SourceRef
 
 FloatArray = npt.NDArray[np.float64]
 
-LEANING = re.compile(
-    r"^(this|these|that|those|such|another|other|moreover|furthermore|additionally|also|however|nonetheless|"
-    r"nevertheless|similarly|likewise|thus|therefore|hence|consequently|accordingly|in essence|in particular|"
-    r"in addition|as such|as a result|on the other hand|at the very least|for example|for instance|that said|"
-    r"yet|still|then|they|them|their|it|its|he|she|his|her|the latter|the former|both|instead|indeed|"
-    r"specifically|fundamentally|interestingly|by contrast|in contrast|in this context|"
-    r"the (same|upshot|question|answer)|but|and|or|so)\b",
-    re.I,
-)
-"""Openers that lean on the sentence before: such a sentence is only summarised with its predecessor."""
+UNSATISFIABLE = -1
+"""In `Analysis.depends`: the sentence leans on something outside its section; it is never quoted without it."""
+ANTECEDENT_REACH = 6
+"""How far back (in sentences of the same section) "these motivations" looks for the sentence naming them."""
 
 
 @dataclass(frozen=True)
@@ -41,12 +36,18 @@ class SentenceInfo:
     position: float
     """0 at the start of the essay, 1 at the end."""
     first_in_block: bool
-    leaning: bool
-    """Opens by leaning on the sentence before ("This", "Another limitation is...")."""
+    lean: Lean
+    """How it leans on what comes before ("This...", "However,...", "Another limitation is...")."""
     fragment: bool
     """Too short or not a sentence (no closing punctuation, lower-case start): never summarised."""
     list_role: str = ""
     """For list items: the list's role."""
+    section_role: str = "analysis"
+    """The role of its section (back matter is never summarised)."""
+
+    @property
+    def leaning(self) -> bool:
+        return self.lean.leans
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,25 @@ class Analysis:
     """Index of a near-duplicate sentence -> index of the earlier sentence it repeats."""
     index: Mapping[SourceRef, int]
     """Where each sentence is in `sentences`, by its source reference."""
+    depends: tuple[tuple[int, ...], ...]
+    """Per sentence, the sentences it cannot be quoted without (UNSATISFIABLE: none that a brief can show)."""
+    answer: tuple[int | None, ...]
+    """Per sentence that is a premise or question the essay answers right after it ("If ... then this could..."
+    then "On the other hand, ..."): the answering sentence; else None. A brief never quotes the premise without
+    the answer."""
+
+    def closure(self, k: int) -> tuple[int, ...]:
+        """`k` and everything it leans on, transitively, in source order (UNSATISFIABLE first when it cannot be met)."""
+        seen: set[int] = set()
+        todo = [k]
+        while todo:
+            j = todo.pop()
+            if j in seen:
+                continue
+            seen.add(j)
+            if j >= 0:
+                todo.extend(self.depends[j])
+        return tuple(sorted(seen))
 
 
 def _is_fragment(text: str) -> bool:
@@ -77,24 +97,84 @@ def _is_fragment(text: str) -> bool:
 
 
 def collect(doc: Document) -> list[SentenceInfo]:
-    raw: list[tuple[Sentence, str, str, bool, str]] = []
+    raw: list[tuple[Sentence, str, str, bool, str, str]] = []
     for sec in doc.walk():
         for block in sec.blocks:
             if isinstance(block, Paragraph):
                 for k, s in enumerate(block.sentences):
-                    raw.append((s, sec.id, "paragraph", k == 0, ""))
+                    raw.append((s, sec.id, "paragraph", k == 0, "", sec.role))
             elif isinstance(block, BulletList):
                 if block.lead_in:
-                    raw.append((block.lead_in, sec.id, "lead-in", True, block.role))
+                    raw.append((block.lead_in, sec.id, "lead-in", True, block.role, sec.role))
                 for item in block.items:
                     for k, s in enumerate(item.sentences):
-                        raw.append((s, sec.id, "item", k == 0, block.role))
+                        raw.append((s, sec.id, "item", k == 0, block.role, sec.role))
     n = max(1, len(raw) - 1)
     out = []
-    for i, (s, sid, kind, first, role) in enumerate(raw):
+    for i, (s, sid, kind, first, role, sec_role) in enumerate(raw):
         frag = kind == "lead-in" or _is_fragment(s.text) or s.text.rstrip().endswith(":")
-        out.append(SentenceInfo(s, sid, kind, i / n, first, bool(LEANING.match(s.text)), frag, role))
+        how = lean(s.text) if kind != "item" or not first else Lean()  # a list item stands on its own list
+        out.append(SentenceInfo(s, sid, kind, i / n, first, how, frag, role, sec_role))
     return out
+
+
+TOPIC_TERMS = 5
+"""The essay's most frequent terms (with its title's) are its topic: "this relationship" in an essay about one
+relationship points at the essay's subject, not at the sentence before."""
+
+
+def topic_terms(doc: Document, terms: list[list[str]]) -> set[str]:
+    counts: dict[str, int] = {}
+    for ts in terms:
+        for t in set(ts):
+            counts[t] = counts.get(t, 0) + 1
+    top = sorted(counts, key=lambda t: (-counts[t], t))[:TOPIC_TERMS]
+    return set(top) | set(content_terms(doc.title))
+
+
+def dependencies(infos: list[SentenceInfo], terms: list[list[str]], topic: set[str]) -> tuple[tuple[int, ...], ...]:
+    """What each sentence leans on: the sentence naming what it points at ("these motivations"), else the
+    sentence before it in its section; within a list item, the item's earlier sentence."""
+    out: list[tuple[int, ...]] = []
+    for k, info in enumerate(infos):
+        about_topic = info.lean.kind == "referential" and info.lean.noun and stem(info.lean.noun) in topic
+        if not info.lean.leans or about_topic:
+            out.append(())
+            continue
+        same = [j for j in range(k - 1, max(-1, k - 1 - ANTECEDENT_REACH), -1) if infos[j].section == info.section]
+        if info.kind == "item":  # a later sentence of an item leans on the item's earlier sentences
+            same = [j for j in same if infos[j].sentence.ref.item == info.sentence.ref.item and infos[j].kind == "item"]
+        if not same:
+            out.append((UNSATISFIABLE,))
+            continue
+        deps = [] if info.lean.noun and info.lean.kind != "connective" else [same[0]]
+        if info.lean.noun:
+            # "These motivations": the sentence that names them, nearby; "Another limitation": the last one before.
+            key = stem(info.lean.noun)
+            pool = same if info.lean.kind != "additive" else [j for j in range(k - 1, -1, -1) if infos[j].section == info.section]
+            named = next((j for j in pool if key in terms[j]), None)
+            deps.append(named if named is not None else same[0])
+        out.append(tuple(sorted(set(deps))))
+    return tuple(out)
+
+
+def answers(infos: list[SentenceInfo]) -> tuple[int | None, ...]:
+    """For a hypothetical sentence whose paragraph goes on to answer it ("If ... then this could..." followed within
+    three sentences by "On the other hand, ..."), the answering sentence."""
+    out: list[int | None] = []
+    for k, info in enumerate(infos):
+        ref = info.sentence.ref
+        answer = None
+        if is_hypothetical(info.sentence.text):
+            for j in range(k + 1, min(len(infos), k + 4)):
+                r = infos[j].sentence.ref
+                if (r.section, r.block, r.item) != (ref.section, ref.block, ref.item):
+                    break
+                if ANSWERS.match(infos[j].sentence.text):
+                    answer = j
+                    break
+        out.append(answer)
+    return tuple(out)
 
 
 def find_duplicates(m: TermMatrix, infos: list[SentenceInfo], threshold: float = 0.75) -> dict[int, int]:
@@ -145,4 +225,5 @@ def analyse(doc: Document) -> Analysis:
     prior = (1.0 - np.array([i.position for i in infos], dtype=np.float64)) ** 5
     dups = find_duplicates(m, infos)
     index = {info.sentence.ref: k for k, info in enumerate(infos)}
-    return Analysis(doc, tuple(infos), m, cent, prior, dups, index)
+    deps = dependencies(infos, m.terms, topic_terms(doc, m.terms))
+    return Analysis(doc, tuple(infos), m, cent, prior, dups, index, deps, answers(infos))

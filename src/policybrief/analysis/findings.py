@@ -65,6 +65,8 @@ def evidence_for(
     candidates = sorted({k for t in want for k in ix.postings.get(t, ())})
     for k in candidates:
         info = analysis.sentences[k]
+        if analysis.depends[k] and not (info.lean.kind == "additive" and _STATES[kind].search(info.lean.noun or "")):
+            continue  # evidence that leans on a sentence the table does not show would be quoted half-way
         overlap = sum(idf.get(t, 1.0) for t in want & ix.terms[k]) / total
         title_hit = len(want & titles.get(info.section, set())) / len(want)
         score = overlap + 0.5 * title_hit

@@ -55,6 +55,15 @@ class Condense(_Strict):
     """Never leave a kept heading with fewer sentences than this."""
 
 
+class KeyJudgments(_Strict):
+    show: bool = True
+    """Show the essay's key judgments (its key-judgments list) after the summary, ranked by the focus."""
+    items: int | None = Field(default=None, gt=0)
+    """At most this many (None: all)."""
+    words: int | None = Field(default=60, ge=0)
+    """A long judgment shows its headline sentences, up to about this many words (0 or None: the whole)."""
+
+
 class Summary(_Strict):
     sentences: int | None = Field(default=4, gt=0)
     words: int | None = Field(default=None, gt=0)
@@ -104,8 +113,8 @@ class Profile(_Strict):
     budget: Budget = Field(default_factory=Budget)
     condense: Condense = Field(default_factory=Condense)
     summary: Summary = Field(default_factory=Summary)
-    key_judgments: bool = True
-    """Show the essay's key judgments after the summary."""
+    key_judgments: KeyJudgments = Field(default_factory=KeyJudgments)
+    """The essay's key judgments after the summary: `true`/`false`, or {show, items, words}."""
     tables: Tables = Field(default_factory=Tables)
     formats: list[FormatName] = Field(default_factory=lambda: list[FormatName](["docx", "pdf"]))
     marking: str = ""
@@ -117,6 +126,11 @@ class Profile(_Strict):
     subtitle: str = "{profile.title}"
     """Printed under the essay's title and in the footer: text with {essay.title}, {essay.date},
     {essay.organisation}, {essay.author}, {profile.title}, {profile.audience}, {profile.id}."""
+
+    @field_validator("key_judgments", mode="before")
+    @classmethod
+    def _key_judgments_flag(cls, v: object) -> object:
+        return {"show": v} if isinstance(v, bool) else v
 
     @field_validator("focus", mode="before")
     @classmethod

@@ -1,0 +1,69 @@
+"""The essay's bottom line: the claim it makes, repeats and concludes on, which every summary opens with.
+
+A sentence scores as a thesis for what a reader of reports looks for: a claim the essay repeats (a near-duplicate
+elsewhere), made in its opening paragraph or in a summary, findings or conclusion section, in the language of
+assessment ("will remain", "likely", "we conclude", "on balance", "nonetheless"), central to the essay, and able
+to stand alone (a thesis that leans on the sentence before would open the summary mid-argument).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from policybrief.analysis import Analysis, FloatArray
+
+MARKERS = re.compile(
+    r"\b(on balance|overall|in sum|in short|in conclusion|to conclude|nonetheless|nevertheless|the bottom line|"
+    r"(we|gao|crs|this report) (judge|judges|assess|assesses|conclude|concludes|found|finds|recommend|recommends)|"
+    r"will (likely|remain|continue)|(is|are|remain) likely|most likely|remain robust)\b",
+    re.I,
+)
+ASSESSMENT = re.compile(r"\b(will|likely|unlikely|remain|remains|should|must|judge|assess|conclude|recommend|expect|"
+                        r"robust|strong|significant|key|critical|substantial)\b", re.I)
+THESIS_ROLES = ("summary", "findings", "conclusion")
+
+WEIGHTS = {"repeated": 1.0, "opening": 0.6, "role": 0.4, "marker": 0.5, "assessment": 0.15, "centrality": 0.5}
+"""How much each sign of a thesis counts (bench/rouge_eval.py checks the summaries they lead to, two-fold)."""
+THRESHOLD = 0.9
+"""Below this, no sentence is confidently the bottom line, and the summary simply follows the essay."""
+
+
+def scores(analysis: Analysis) -> FloatArray:
+    """Per sentence, how much it reads as the essay's bottom line (0 for what can never be one)."""
+    infos = analysis.sentences
+    out = np.zeros(len(infos))
+    repeated = set(analysis.duplicates) | set(analysis.duplicates.values())
+    opening = _opening_block(analysis)
+    for k, info in enumerate(infos):
+        if info.kind != "paragraph" or info.fragment or info.section_role == "back-matter" or analysis.answer[k] is not None:
+            continue
+        if analysis.depends[k]:  # a thesis stands alone
+            continue
+        text = info.sentence.text
+        s = WEIGHTS["repeated"] * (k in repeated)
+        s += WEIGHTS["opening"] * ((info.section, info.sentence.ref.block) == opening)
+        s += WEIGHTS["role"] * (info.section_role in THESIS_ROLES)
+        s += WEIGHTS["marker"] * bool(MARKERS.search(text))
+        s += WEIGHTS["assessment"] * min(2, len(ASSESSMENT.findall(text)))
+        s += WEIGHTS["centrality"] * float(analysis.centrality[k])
+        out[k] = s
+    return out
+
+
+def thesis(analysis: Analysis) -> int | None:
+    """The sentence that states the essay's bottom line, if one does so clearly."""
+    sc = scores(analysis)
+    if not len(sc):
+        return None
+    k = int(np.argmax(sc))
+    return k if sc[k] >= THRESHOLD else None
+
+
+def _opening_block(analysis: Analysis) -> tuple[str, int] | None:
+    """(section, block) of the essay's first paragraph of prose outside back matter."""
+    for info in analysis.sentences:
+        if info.kind == "paragraph" and info.section_role != "back-matter" and not info.fragment:
+            return info.section, info.sentence.ref.block
+    return None

@@ -1,0 +1,150 @@
+"""Condensing the chosen sections to the body budget: whole arguments, not orphaned sentences.
+
+The body is cut in *units*: a sentence together with everything it leans on (its `Analysis.closure`), a list with
+its lead-in (and what the lead-in leans on), a table. A unit is kept whole or not at all, so "Another limitation
+is..." never appears without the first one, and "These motivations include the following:" never without the
+sentence that names the motivations. Each kept section first gets its best unit (no heading without text), then
+the best units anywhere, while they fit; then smaller units fill what is left, so the budget is spent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from policybrief.analysis import UNSATISFIABLE, Analysis, FloatArray
+from policybrief.model import Block, BulletList, Paragraph, Section, block_words
+
+Key = tuple[str, int, int | None]
+"""(section id, block index, sentence index; None for a whole list or table)."""
+
+DUPLICATE_PENALTY = 1.0
+"""A near-duplicate of an earlier sentence ranks below everything that says something new."""
+LIST_SCORE = {"other": 0.2}
+"""Score of a whole list or table by role (lists with a findings role rank above plain lists)."""
+DEFAULT_LIST_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class _Unit:
+    section: str
+    members: frozenset[Key]
+    score: float
+    order: int
+
+
+def _key_of(analysis: Analysis, k: int, blocks: dict[str, tuple[Block, ...]]) -> Key | None:
+    """Where sentence k sits in its section: a paragraph sentence, or the list it belongs to."""
+    info = analysis.sentences[k]
+    ref = info.sentence.ref
+    block = blocks.get(info.section, ())[ref.block] if ref.block < len(blocks.get(info.section, ())) else None
+    if block is None:
+        return None
+    return (info.section, ref.block, ref.sentence if isinstance(block, Paragraph) else None)
+
+
+def units(
+    sections: list[Section], analysis: Analysis, score: FloatArray, skip_lists: Collection[str], shown: Collection[int]
+) -> list[_Unit]:
+    """Every unit of the chosen sections. `skip_lists`: list roles shown elsewhere (key judgments); `shown`:
+    sentences already in the summary, which the body does not repeat (nor anything that leans on them)."""
+    blocks = {s.id: s.blocks for s in sections}
+    out: list[_Unit] = []
+
+    def closure_keys(k: int) -> frozenset[Key] | None:
+        keys = set()
+        needed = set(analysis.closure(k))
+        answer = analysis.answer[k]
+        if answer is not None:  # a premise only with the essay's answer to it
+            needed |= set(analysis.closure(answer))
+        for j in sorted(needed):
+            if j == UNSATISFIABLE or j in shown:
+                return None
+            key = _key_of(analysis, j, blocks)
+            if key is None or key[0] != analysis.sentences[k].section:
+                return None
+            bl = blocks[key[0]][key[1]]
+            if isinstance(bl, BulletList) and bl.role in skip_lists:
+                return None
+            keys.add(key)
+        return frozenset(keys)
+
+    for sec in sections:
+        for bi, block in enumerate(sec.blocks):
+            if isinstance(block, Paragraph):
+                for s in block.sentences:
+                    k = analysis.index.get(s.ref)
+                    if k is None:
+                        continue
+                    members = closure_keys(k)
+                    if members is not None:
+                        sc = float(score[k]) - (DUPLICATE_PENALTY if k in analysis.duplicates else 0.0)
+                        out.append(_Unit(sec.id, members, sc, len(out)))
+            elif isinstance(block, BulletList):
+                if block.role in skip_lists:
+                    continue
+                members_l: frozenset[Key] | None = frozenset({(sec.id, bi, None)})
+                lead = analysis.index.get(block.lead_in.ref) if block.lead_in else None
+                if lead is not None:
+                    more = closure_keys(lead)
+                    members_l = None if more is None else frozenset({(sec.id, bi, None)}) | more
+                if members_l is not None:
+                    out.append(_Unit(sec.id, members_l, LIST_SCORE.get(block.role, DEFAULT_LIST_SCORE), len(out)))
+            else:
+                out.append(_Unit(sec.id, frozenset({(sec.id, bi, None)}), LIST_SCORE["other"], len(out)))
+    return out
+
+
+def _words(key: Key, blocks: dict[str, tuple[Block, ...]]) -> int:
+    block = blocks[key[0]][key[1]]
+    if key[2] is None or not isinstance(block, Paragraph):
+        return block_words(block)
+    return block.sentences[key[2]].words
+
+
+def select(sections: list[Section], found: list[_Unit], budget: int | None, floor: bool = True) -> set[Key]:
+    """The kept keys: everything when it fits, else each section's best unit, then the best units anywhere."""
+    blocks = {s.id: s.blocks for s in sections}
+    everything = set().union(*(u.members for u in found)) if found else set()
+    if budget is None or sum(_words(k, blocks) for k in everything) <= budget:
+        return everything
+    keep: set[Key] = set()
+    used = 0
+
+    def add(u: _Unit) -> bool:
+        nonlocal used
+        cost = sum(_words(k, blocks) for k in u.members - keep)
+        if used + cost > budget:
+            return False
+        keep.update(u.members)
+        used += cost
+        return True
+
+    ranked = sorted(found, key=lambda u: (-u.score, u.order))
+    if floor:
+        best: dict[str, _Unit] = {}
+        for u in ranked:
+            best.setdefault(u.section, u)
+        for u in sorted(best.values(), key=lambda u: (-u.score, u.order)):
+            add(u)
+    kept_sections = {k[0] for k in keep} if floor else {s.id for s in sections}
+    for u in ranked:
+        if u.section in kept_sections and not u.members <= keep:
+            add(u)
+    return keep
+
+
+def assemble(sections: list[Section], keep: set[Key]) -> dict[str, list[Block]]:
+    """The kept blocks of each section, sentences verbatim and in source order."""
+    out: dict[str, list[Block]] = {}
+    for sec in sections:
+        blocks: list[Block] = []
+        for bi, block in enumerate(sec.blocks):
+            if isinstance(block, Paragraph):
+                kept = tuple(s for si, s in enumerate(block.sentences) if (sec.id, bi, si) in keep)
+                if kept:
+                    blocks.append(Paragraph(kept))
+            elif (sec.id, bi, None) in keep:
+                blocks.append(block)
+        out[sec.id] = blocks
+    return out

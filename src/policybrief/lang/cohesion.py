@@ -1,0 +1,127 @@
+"""How a sentence leans on what comes before it: the rule that keeps a brief from quoting half an argument.
+
+A sentence *leans* when it cannot be read alone:
+- `connective`: it opens by answering or continuing the sentence before ("However,", "Nonetheless,", "Thus,",
+  "For example,", "In this context,", "On the other hand,");
+- `referential`: it points back ("This", "These motivations", "It" as a pronoun, "They", "Such", "The latter",
+  "as mentioned above"), sometimes naming what it points at (`noun`: "the sum total of these *motivations*");
+- `additive`: it adds one more of something already said ("Another limitation is...", "Also,", "In addition,",
+  "Similarly,"), so it needs an earlier sentence of the same kind, not a particular one.
+
+"It is possible that..." and "It is also likely to..." are not pronoun references: that "it" points forward.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+LeanKind = Literal["none", "connective", "referential", "additive"]
+
+_CONNECTIVE = re.compile(
+    r"^(however|nonetheless|nevertheless|yet|still|but|and|or|so|thus|therefore|hence|consequently|accordingly|"
+    r"as a result|instead|indeed|in essence|in particular|in short|in sum|in turn|in contrast|by contrast|"
+    r"conversely|on the other hand|on the contrary|at the very least|that said|even so|for example|for instance|"
+    r"in this (context|case|regard|respect|sense|way)|to this end|then|specifically|fundamentally|interestingly|"
+    r"rather|otherwise|meanwhile|after all|of course)\b",
+    re.I,
+)
+_ADDITIVE = re.compile(
+    r"^(another|also|additionally|in addition|moreover|furthermore|further|likewise|similarly|besides|"
+    r"a (second|third|further|final)|the (second|third|fourth|other|final) (one|reason|limitation|risk|concern|"
+    r"problem|issue|factor|driver|motivation))\b"
+    r"|^(\w+ ){0,6}(is|are|was|were|could|can|may|might|would|will|has|have|had) also\b"
+    r"|^([\w’'-]+ ){1,3}also [a-z]+s\b",
+    re.I,
+)
+_EXPLETIVE_IT = re.compile(
+    r"^it (is|was|would be|will be|may be|might be|could be|seems|seemed|appears|appeared|remains|became)"
+    r"( also| not| now| still| equally| therefore| thus)? (possible|likely|unlikely|clear|unclear|important|"
+    r"worth|necessary|difficult|easy|hard|true|essential|notable|noteworthy|critical|plausible|conceivable|"
+    r"evident|apparent|certain|uncertain|probable|expected|reasonable|useful|helpful|to|that)\b",
+    re.I,
+)
+_PRONOUN = re.compile(r"^(it|its|they|them|their|theirs|he|she|his|her|this|these|those|that|such|the latter|"
+                      r"the former|the same|the upshot|the answer|the question|the result|the rest|the other|"
+                      r"both (sides|countries|parties|of them|are|were|have|had|will|would|can|could|may))\b", re.I)
+_BACK = re.compile(r"\b(as (mentioned|noted|discussed|described|shown|explained|stated|seen) (above|earlier|before|previously)|"
+                   r"above-mentioned|aforementioned|the latter|the former)\b", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?([a-z]+)(?:[- ]([a-z]+))?", re.I)
+_ANOTHER = re.compile(r"^(another|a (?:second|third|further|final)|the (?:second|third|fourth|other|final))\s+"
+                      r"(?:(?:[a-z]+)\s+)?(limitation|risk|concern|problem|issue|factor|driver|motivation|reason|"
+                      r"challenge|constraint|drawback|difficulty|obstacle|threat|benefit|advantage|option|example|"
+                      r"finding|lesson|step|point|dimension|area|source|way)s?\b", re.I)
+_MODIFIER = re.compile(r"(ive|ous|ed|ing|ful|less|able|ible)$|^(new|same|other|two|three|four|kind|type|sort|latter|"
+                       r"former|particular|specific|broader|wider|key|main|major|minor|recent|current|different|"
+                       r"significant|important|relevant|emerging|growing|economic|political|military|strategic|"
+                       r"national|international|regional|global|federal|local|additional|potential|general|special)$")
+_NOT_NOUNS = frozenset("is was are were be been and or but has have had will would may might can could should must "
+                       "does do did that which who as of to in on for".split())
+SELF_REFERENCE = frozenset(
+    """report paper document section essay brief chapter study proposal rfc kep feature enhancement guide analysis
+    review memo article book year month week day time testimony statement letter appendix table figure page part
+    series discussion framework approach""".split()
+)
+"""Nouns after "this" that point at the document itself or at time, not at the sentence before."""
+_DEMONSTRATIVE_REACH = 8
+"""A demonstrative this far into a sentence ("The sum total of these motivations...") points back."""
+
+
+@dataclass(frozen=True)
+class Lean:
+    kind: LeanKind = "none"
+    noun: str = ""
+    """For a referential lean that names its subject ("these motivations"): that noun, to find the antecedent."""
+
+    @property
+    def leans(self) -> bool:
+        return self.kind != "none"
+
+
+def lean(text: str) -> Lean:
+    """How `text` leans on the text before it."""
+    t = text.lstrip(" \t\"'“‘(")
+    if _EXPLETIVE_IT.match(t):
+        return Lean("additive") if _ADDITIVE.search(t) else Lean()
+    if _CONNECTIVE.match(t):
+        # "Nonetheless, such investment...": the sentence before, and the one that named the investment.
+        return Lean("connective", _demonstrative(t) or "")
+    another = _ANOTHER.match(t)
+    if another:
+        return Lean("additive", another.group(2).lower())
+    if _ADDITIVE.match(t):
+        return Lean("additive")
+    noun = _demonstrative(t)
+    if noun is not None:
+        return Lean("referential", noun)
+    if _PRONOUN.match(t) or _BACK.search(t):
+        return Lean("referential")
+    return Lean()
+
+
+def _demonstrative(t: str) -> str | None:
+    """The noun of a back-pointing "this/these/those/such NOUN" early in the sentence ("" when it names none);
+    None when there is no such phrase."""
+    head = " ".join(t.split()[:_DEMONSTRATIVE_REACH])
+    for m in _DEMONSTRATIVE.finditer(head):
+        first, second = m.group(2).lower(), (m.group(3) or "").lower()
+        if first in SELF_REFERENCE or (second in SELF_REFERENCE and _MODIFIER.search(first)):
+            continue
+        noun = second if second and _MODIFIER.search(first) and second not in _NOT_NOUNS else first
+        return "" if noun in _NOT_NOUNS else noun
+    return None
+
+
+def is_hypothetical(text: str) -> bool:
+    """A premise or an open question ("If ..., then this could...", "The question is whether..."): a summary
+    must not end on it when the essay goes on to answer it."""
+    t = text.lower()
+    return bool(re.match(r"^(if|whether|should|suppose|assuming)\b", t)) or bool(
+        re.search(r"\b(question (is|that arises is)|the natural question|whether)\b", t)
+    )
+
+
+ANSWERS = re.compile(r"^(on the other hand|however|but|yet|instead|conversely|on the contrary|nonetheless|"
+                     r"nevertheless|in fact|rather)\b", re.I)
+"""Openers of a sentence that answers the premise before it."""
