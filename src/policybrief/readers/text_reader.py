@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from policybrief import yamlio
-from policybrief.errors import BriefError, InputError
+from policybrief.errors import InputError
+from policybrief.fileio import read_text_limited
 from policybrief.model import Document
 from policybrief.readers import decode_text
 from policybrief.readers.assemble import assemble
@@ -24,8 +26,8 @@ def split_front_matter(text: str, where: str) -> tuple[dict[str, str], int]:
         return {}, 0
     try:
         data = yamlio.load(m.group(1))
-    except BriefError as exc:
-        raise InputError(f"front matter is not valid YAML ({exc.message})", where) from None
+    except yamlio.YamlSyntaxError as exc:  # the YAML starts on the file's second line
+        raise InputError(f"front matter is not valid YAML ({exc.message})", f"{where}:{exc.line + 1}") from None
     if not isinstance(data, dict):
         return {}, 0
     return _as_metadata(data), m.end()
@@ -35,16 +37,17 @@ def sidecar_metadata(path: Path) -> dict[str, str]:
     """Metadata from `ESSAY.yaml` (or `.yml`) beside the essay, if present."""
     for suffix in (".yaml", ".yml"):
         side = path.with_suffix(suffix)
-        if side.is_file() and side != path:
+        if (side.exists() or side.is_symlink()) and not side.is_dir() and side != path:
+            text = read_text_limited(side, yamlio.MAX_CHARS, InputError, str(side), what="metadata file")
             try:
-                data = yamlio.load(side.read_text(encoding="utf-8"))
-            except (BriefError, UnicodeDecodeError) as exc:
-                raise InputError(f"metadata file is not valid YAML ({exc})", str(side)) from None
+                data = yamlio.load(text)
+            except yamlio.YamlSyntaxError as exc:
+                raise InputError(f"metadata file is not valid YAML ({exc.message})", f"{side}:{exc.line}") from None
             return _as_metadata(data) if isinstance(data, dict) else {}
     return {}
 
 
-def _as_metadata(data: dict) -> dict[str, str]:
+def _as_metadata(data: dict[Any, Any]) -> dict[str, str]:
     out = {}
     for k, v in data.items():
         if v is None:
