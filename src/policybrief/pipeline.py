@@ -480,7 +480,7 @@ class EmailResult:
     attachment_bytes: int = 0
     warnings: list[str] | None = None
     recipients: list[dict[str, str]] | None = None
-    """Per recipient: {"address", "status": sent | refused | failed, "detail"}; empty when not sending."""
+    """Per recipient: {"address", "status": sent | refused | failed | unknown, "detail"}; empty when not sending."""
     error: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -655,8 +655,9 @@ def email_many(
                     continue
                 sent = session.send(message.build(outgoing, draft=False), outgoing.sender.addr_spec, outgoing.recipients)
                 res.recipients = [{"address": d.address, "status": d.status, "detail": d.detail} for d in sent]
-                if any(d.status == "sent" for d in sent):
+                if any(d.status in ("sent", "unknown") for d in sent):
                     # The .eml becomes the record of what was sent: no X-Unsent, so nobody sends it twice by mistake.
+                    # "unknown" (the server may have kept it) counts as sent here: the user decides whether to resend.
                     try:
                         save(Path(res.eml), message.as_bytes(message.build(outgoing, draft=False, keep_bcc=True)))
                     except BriefError as exc:
@@ -690,7 +691,9 @@ def email_table(results: list[EmailResult], *, sending: bool, dry_run: bool) -> 
     if sending and not dry_run:
         n_sent = sum(1 for r in results for d in r.recipients or [] if d["status"] == "sent")
         n_all = sum(len(r.recipients or []) for r in results)
-        lines.append(f"{ok} of {len(results)} message(s) fully sent; {n_sent} of {n_all} recipient(s) accepted")
+        n_unknown = sum(1 for r in results for d in r.recipients or [] if d["status"] == "unknown")
+        lines.append(f"{ok} of {len(results)} message(s) fully sent; {n_sent} of {n_all} recipient(s) accepted"
+                     + (f", {n_unknown} unknown (not resent)" if n_unknown else ""))
     else:
         lines.append(f"{ok} of {len(results)} message(s) {verb}")
     return "\n".join(lines)
