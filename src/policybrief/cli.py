@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -12,7 +13,7 @@ import typer
 try:  # recent typer vendors click; older versions use click itself
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore[no-redef,assignment]
+    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore[assignment]
 
 from policybrief import __version__
 from policybrief.errors import BriefError
@@ -208,7 +209,7 @@ def _audiences_or_all(audience: list[str], all_audiences: bool) -> None:
         raise BriefError("give --audience (-a) or --all, not both")
 
 
-def _prompt_password():  # noqa: ANN202
+def _prompt_password() -> Callable[[str], str] | None:
     """getpass when someone is at the terminal; None otherwise (then PB_SMTP_PASSWORD must be set)."""
     if not sys.stdin.isatty():
         return None

@@ -491,7 +491,9 @@ class EmailResult:
         return not self.error and all(r["status"] == "sent" for r in self.recipients or [])
 
 
-def smtp_settings(host, port, security, user, *, retries, retry_wait, prompt):  # noqa: ANN001, ANN201
+def smtp_settings(
+    host: str | None, port: int | None, security: str, user: str | None, *, retries: int, retry_wait: float, prompt: Any
+) -> Any:
     from policybrief.delivery import smtp
 
     return smtp.settings(host, port, security, user, retries=retries, retry_wait=retry_wait, prompt=prompt)
