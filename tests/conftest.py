@@ -12,9 +12,9 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "policybrief", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env
+        [sys.executable, "-m", "policybrief", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=timeout
     )
 
 

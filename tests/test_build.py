@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from conftest import ROOT, SEED, assert_user_error, run_cli
 
@@ -75,7 +76,10 @@ def test_bad_style_or_template_fails_before_any_file(tmp_path):
         ("sizes: {body: 500}\n", "sizes.body"),
     ]
     for text, needle in cases:
-        style.write_text(good + text if not text.startswith("page: [") else text)
+        # Replace the key (a duplicate key is itself an error), keeping the rest of the style.
+        key = text.split(":")[0]
+        rest = re.sub(rf"(?m)^{key}:.*\n(?:[ #].*\n)*", "", good)
+        style.write_text(rest + text if not text.startswith("page: [") else text)
         assert_user_error(run_cli("build", str(SEED), "--templates", str(tdir), "-o", str(out)), needle)
     style.write_text(good)
     (tdir / "styles" / "reference.docx").write_text("not a zip")

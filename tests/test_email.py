@@ -322,13 +322,14 @@ def test_temporary_refusal_is_retried(tmp_path, smtp_server):
     assert len(rec.messages) == 1
 
 
-def test_dropped_connection_fails_that_message_only(tmp_path, smtp_server):
+def test_dropped_connection_after_the_data_affects_that_message_only(tmp_path, smtp_server):
     rec = Recorder(drop_if="Bottom line for principals")
     port = smtp_server(rec)
     proc = _send(tmp_path / "out", port, "-a", "principals", "-a", "defense-planners", "-a", "asia-desk", "--to", "a@example.gov", "--json")
     assert proc.returncode == 1
     by_audience = {r["audience"]: r["recipients"] for r in json.loads(proc.stdout)}
-    assert by_audience["principals"][0]["status"] == "failed"
+    # The server hung up after the final dot: it may have kept the message, so it is reported, not sent again.
+    assert by_audience["principals"][0]["status"] == "unknown"
     assert "closed the connection" in by_audience["principals"][0]["detail"]
     assert by_audience["defense-planners"][0]["status"] == "sent"
     assert by_audience["asia-desk"][0]["status"] == "sent"

@@ -6,8 +6,14 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NoReturn
 
 import typer
+
+try:  # recent typer vendors click; older versions use click itself
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover
+    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore[assignment]
 
 from policybrief import __version__
 from policybrief.errors import BriefError
@@ -315,13 +321,42 @@ def templates_init(
     print(init_templates(folder, force))
 
 
+def one_line(text: str, limit: int = 2000) -> str:
+    """Text as one printable line: control characters (a newline in a path, say) shown escaped, length bounded."""
+    if len(text) > limit:
+        text = text[: limit // 2] + " ... " + text[-limit // 4 :]
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _usage_error(exc: UsageError) -> str:
+    """Click's usage error as one line, with the command to ask for help."""
+    msg = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    return f"{msg} (see '{ctx.command_path} --help')" if ctx is not None else msg
+
+
+def _fail(messages: list[str], code: int) -> NoReturn:
+    for message in messages:
+        sys.stderr.write(f"policybrief: error: {one_line(message)}\n")
+    sys.exit(code)
+
+
 def main() -> None:
+    """Run the app; every user mistake (ours or the command line's) is one line on stderr and exit code 2."""
     try:
-        app()
+        from policybrief import clock
+
+        clock.source_date()  # a bad SOURCE_DATE_EPOCH fails before any work (reportlab reads it as well)
+        code = app(standalone_mode=False)
     except BriefError as exc:
-        for line in exc.lines():
-            sys.stderr.write(f"policybrief: error: {line}\n")
+        _fail(exc.lines(), exc.exit_code)
+    except NoArgsIsHelpError as exc:  # `policybrief` or `policybrief audiences` alone: typer has printed the help
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except UsageError as exc:
+        _fail([_usage_error(exc)], 2)
+    except ClickException as exc:
+        _fail([exc.format_message()], max(2, exc.exit_code))
+    except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("policybrief: interrupted\n")
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

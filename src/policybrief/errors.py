@@ -62,3 +62,7 @@ class RenderError(BriefError):
 
 class DeliveryError(BriefError):
     """Raised by email packaging and SMTP delivery: bad addresses, header injection, SMTP failures."""
+
+
+class SettingsError(BriefError):
+    """Raised for unusable settings from the environment or the command line (SOURCE_DATE_EPOCH, say)."""

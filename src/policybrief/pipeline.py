@@ -316,6 +316,9 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
 
 # ------------------------------------------------------------------------------------------------ email
 
+MAX_TEMPLATE = 1024 * 1024
+"""An email body template larger than this is refused (the packaged ones are a few kilobytes)."""
+
 
 def email(
     job: Job,
@@ -340,6 +343,8 @@ def email(
     from policybrief.delivery.addresses import parse_addresses
     from policybrief.delivery.message import Attachment
     from policybrief.delivery.smtp import Sender
+    from policybrief.errors import RenderError
+    from policybrief.fileio import read_text_limited
     from policybrief.outputs import check_out_dir, output_path, save
     from policybrief.templates_dir import find_template
     from policybrief.writers import render
@@ -356,7 +361,7 @@ def email(
 
     def template(name: str) -> pk.Template:
         path = find_template(job.templates, "email", name)
-        return pk.Template(path.read_text(encoding="utf-8"), str(path))
+        return pk.Template(read_text_limited(path, MAX_TEMPLATE, RenderError, str(path), what="email template"), str(path))
 
     # Everything in memory first: a template, address or recipient problem stops here, before any write.
     packages: list[pk.Package] = []

@@ -178,7 +178,9 @@ def email_table(results: list[EmailResult], *, sending: bool, dry_run: bool) -> 
     if sending and not dry_run:
         n_sent = sum(1 for r in results for d in r.recipients if d["status"] == "sent")
         n_all = sum(len(r.recipients) for r in results)
-        lines.append(f"{ok} of {len(results)} message(s) fully sent; {n_sent} of {n_all} recipient(s) accepted")
+        n_unknown = sum(1 for r in results for d in r.recipients if d["status"] == "unknown")
+        lines.append(f"{ok} of {len(results)} message(s) fully sent; {n_sent} of {n_all} recipient(s) accepted"
+                     + (f", {n_unknown} unknown (not resent)" if n_unknown else ""))
     else:
         lines.append(f"{ok} of {len(results)} message(s) {verb}")
     return "\n".join(lines)

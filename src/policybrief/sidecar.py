@@ -23,6 +23,7 @@ from typing import Any
 
 from policybrief import yamlio
 from policybrief.errors import BriefError, InputError, did_you_mean
+from policybrief.fileio import check_regular, read_text_limited
 from policybrief.lang.roles import SECTION_ROLES, SectionRole
 
 METADATA_KEYS = ("title", "subtitle", "organisation", "organization", "date", "author", "classification", "keywords")
@@ -53,9 +54,10 @@ class Sidecar:
 
 
 def find(essay: Path) -> Path | None:
+    """ESSAY.yaml or ESSAY.yml beside the essay (a dangling link or a FIFO there is found, and refused when read)."""
     for suffix in (".yaml", ".yml"):
         side = essay.with_suffix(suffix)
-        if side != essay and side.is_file():
+        if side != essay and (side.exists() or side.is_symlink()) and not side.is_dir():
             return side
     return None
 
@@ -65,21 +67,14 @@ def load(essay: Path) -> Sidecar:
     side = find(Path(essay))
     if side is None:
         return Sidecar(None)
-    st = side.stat()
+    st = check_regular(side, InputError)
     return _load(side, st.st_mtime_ns, st.st_size)
 
 
 @functools.lru_cache(maxsize=16)
-def _load(side: Path, _mtime: int, size: int) -> Sidecar:
+def _load(side: Path, _mtime: int, _size: int) -> Sidecar:
     where = str(side)
-    if size > MAX_BYTES:
-        raise InputError(f"sidecar is {size} bytes; more than {MAX_BYTES // 1024} KB is not a sidecar", where)
-    try:
-        text = side.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("sidecar is not UTF-8 text", where) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the sidecar ({exc.strerror or exc})", where) from None
+    text = read_text_limited(side, MAX_BYTES, InputError, where, what="sidecar")
     try:
         data, lines = yamlio.load_with_lines(text)
     except yamlio.YamlSyntaxError as exc:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import email
 import re
+from email import policy
+from email.header import decode_header, make_header
 from email.headerregistry import Address
+from email.message import EmailMessage
 from email.utils import getaddresses
 
 from policybrief.errors import DeliveryError
@@ -12,6 +16,7 @@ from policybrief.errors import DeliveryError
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 
 
 def check_header_text(value: str, what: str) -> str:
@@ -45,7 +50,34 @@ def parse_address(text: str, what: str = "address") -> Address:
     if not (stripped == spec or stripped.endswith(f"<{spec}>")):
         # getaddresses quietly drops junk ('a@b.c d@e.f' -> one address); a user meant something else.
         raise DeliveryError(f"{what} '{text}' is not a valid email address (expected name@domain)")
-    return Address(display_name=name, username=local, domain=domain_ascii)
+    name = _display_name(name, what)
+    address = Address(display_name=name, username=local, domain=domain_ascii)
+    _check_round_trip(address, what, text)
+    return address
+
+
+def _display_name(name: str, what: str) -> str:
+    """The name as a mail client shows it: RFC 2047 encoded words (`=?utf-8?q?...?=`) decoded, then checked like
+    any header text. Left encoded, a name could decode into extra recipients once the message is read back."""
+    if "=?" not in name:
+        return name
+    try:
+        decoded = str(make_header(decode_header(name)))
+    except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+        raise DeliveryError(f"{what}: the display name {name!r} holds a malformed encoded word (=?charset?q?...?=)") from None
+    check_header_text(decoded, f"{what} (display name, decoded)")
+    if _ENCODED_WORD.search(decoded):
+        raise DeliveryError(f"{what}: the display name {name!r} is encoded twice")
+    return decoded
+
+
+def _check_round_trip(address: Address, what: str, text: str) -> None:
+    """Written into a header and read back, the address must be this one address: nothing can add a recipient."""
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["To"] = address
+    back = email.message_from_bytes(msg.as_bytes(), policy=policy.default)["To"].addresses
+    if len(back) != 1 or back[0].addr_spec != address.addr_spec or back[0].display_name != address.display_name:
+        raise DeliveryError(f"{what} '{text}' would not read back as one address; simplify its display name")
 
 
 def parse_addresses(values: list[str] | tuple[str, ...], what: str) -> tuple[Address, ...]:

@@ -68,7 +68,7 @@ class EmailResult:
     attachment_bytes: int = 0
     warnings: list[str] = field(default_factory=list)
     recipients: list[dict[str, str]] = field(default_factory=list)
-    """Per recipient: {"address", "status": sent | refused | failed, "detail"}; empty when not sending."""
+    """Per recipient: {"address", "status": sent | refused | failed | unknown, "detail"}; empty when not sending."""
     error: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -198,7 +198,8 @@ def write_and_send(packages: list[Package], session: Sender | None, save: Callab
             continue
         sent = session.send(message.build(p.outgoing, draft=False), p.outgoing.sender.addr_spec, p.outgoing.recipients)
         p.result.recipients = [{"address": d.address, "status": d.status, "detail": d.detail} for d in sent]
-        if any(d.status == "sent" for d in sent):
+        if any(d.status in ("sent", "unknown") for d in sent):
+            # "unknown" (the server may have kept it) counts as sent here: the user decides whether to resend.
             try:
                 save(Path(p.result.eml), message.as_bytes(message.build(p.outgoing, draft=False, keep_bcc=True)))
             except BriefError as exc:

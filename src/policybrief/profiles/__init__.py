@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from policybrief import yamlio
 from policybrief.errors import BriefError, Errors, ProfileError, did_you_mean
+from policybrief.fileio import read_limited
 from policybrief.model import Document
 from policybrief.profiles.schema import Profile
 from policybrief.profiles.selectors import parse
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from policybrief.sidecar import Sidecar
 
 Lines = dict[tuple[Any, ...], tuple[str, int]]
+MAX_EXTENDS = 20
+"""Longest `extends` chain: a profile, its parent, its grandparent... (real ones are two or three deep)."""
 
 
 def _fmt_path(path: tuple[Any, ...]) -> str:
@@ -48,12 +51,11 @@ def _shown(path: Path) -> str:
 
 def read_profile_file(path: Path) -> RawProfile:
     where = _shown(path)
+    data_bytes = read_limited(path, yamlio.MAX_CHARS, ProfileError, where, what="profile file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise ProfileError("not UTF-8 text", f"{where}:1") from None
-    except OSError as exc:
-        raise ProfileError(f"cannot read ({exc.strerror})", where) from None
     if not text.strip():
         raise ProfileError("profile file is empty", f"{where}:1")
     try:
@@ -113,6 +115,11 @@ class ProfileSet:
         if parent is not None:
             if not isinstance(parent, str):
                 raise ProfileError("extends: must be a profile id", f"{_shown(rp.path)}:{rp.lines.get(('extends',), ('', 1))[1]}")
+            if len(chain) + 1 >= MAX_EXTENDS:
+                raise ProfileError(
+                    f"extends: inheritance chain longer than {MAX_EXTENDS} profiles ({' -> '.join((*chain[:3], '...', pid))})",
+                    f"{_shown(rp.path)}:{rp.lines.get(('extends',), ('', 1))[1]}",
+                )
             if parent in chain + (pid,):
                 cycle = " -> ".join(chain + (pid, parent))
                 raise ProfileError(f"extends: inheritance cycle {cycle}", f"{_shown(rp.path)}:{rp.lines[('extends',)][1]}")
@@ -220,13 +227,29 @@ def load_profiles(templates: str | Path | None = None, *, packaged: bool = True)
         same = user.resolve() == packaged_templates().resolve()
         folders = [user] if same else [*folders, user]
     files = [f for folder in folders for f in sorted([*(folder / "audiences").glob("*.yaml"), *(folder / "audiences").glob("*.yml")])]
-    stats = [f.stat() for f in files]
+    stats = []
+    for f in files:
+        try:
+            stats.append(f.stat())
+        except OSError as exc:  # a dangling link, say
+            raise ProfileError(f"cannot read ({exc.strerror or type(exc).__name__})", _shown(f)) from None
     key = tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in zip(files, stats, strict=True)) + (str(Path.cwd()),)
     if key not in _LOADED:
         raw: dict[str, RawProfile] = {}
-        for f in files:
-            rp = read_profile_file(f)
-            raw[str(rp.data["id"])] = rp
+        for folder in folders:  # a later folder overrides an earlier one by id; within one folder an id is unique
+            here: dict[str, RawProfile] = {}
+            for f in files:
+                if f.parent != folder / "audiences":
+                    continue
+                rp = read_profile_file(f)
+                pid = str(rp.data["id"])
+                if pid in here:
+                    raise ProfileError(
+                        f"profile id '{pid}' is also defined in {_shown(here[pid].path)}: give each profile its own id",
+                        f"{_shown(f)}:{rp.lines.get(('id',), ('', 1))[1]}",
+                    )
+                here[pid] = rp
+            raw.update(here)
         _LOADED.clear()
         _LOADED[key] = ProfileSet(raw, folders[-1])
     ps = _LOADED[key]

@@ -3,15 +3,44 @@
 from __future__ import annotations
 
 import re
-from typing import Literal, get_args
+import string
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from policybrief.formats import FormatName
 from policybrief.model import TABLE_KINDS, TableKind
 
 Column = Literal["item", "evidence", "section"]
 COLUMNS: tuple[Column, ...] = get_args(Column)
+FILENAME_FIELDS = ("essay", "profile", "ext", "date")
+MAX_FILENAME = 200
+MAX_WEIGHT = 100.0
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def one_line(v: str) -> str:
+    """Text printed in a brief or a header: one line, no control characters."""
+    if "\n" in v or "\r" in v:
+        raise ValueError("must be one line")
+    m = _CONTROL.search(v)
+    if m:
+        raise ValueError(f"contains a control character ({m.group()!r})")
+    return v
+
+
+def _no_control(v: str) -> str:
+    """Running text: line breaks and tabs allowed, other control characters not."""
+    m = _CONTROL_BUT_LINES.search(v)
+    if m:
+        raise ValueError(f"contains a control character ({m.group()!r})")
+    return v
+
+
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+"""A focus term's weight: a finite number from 0 to MAX_WEIGHT."""
 
 
 class _Strict(BaseModel):
@@ -70,6 +99,11 @@ class Summary(_Strict):
     style: Literal["paragraph", "bullets"] = "paragraph"
     title: str = "Executive summary"
 
+    @field_validator("title")
+    @classmethod
+    def _one_line(cls, v: str) -> str:
+        return one_line(v)
+
 
 class Tables(_Strict):
     include: list[TableKind] = Field(default_factory=lambda: list[TableKind](["limitations"]))
@@ -83,6 +117,10 @@ class Tables(_Strict):
         for k in v:
             if k not in TABLE_KINDS:
                 raise ValueError(f"unknown table '{k}' (known: {', '.join(TABLE_KINDS)})")
+            try:
+                one_line(v[k])
+            except ValueError as exc:
+                raise ValueError(f"{k}: {exc}") from None
         return v
 
 
@@ -108,7 +146,7 @@ class Profile(_Strict):
     description: str = ""
     extends: str | None = None
     sections: Sections = Field(default_factory=Sections)
-    focus: dict[str, float] = Field(default_factory=dict)
+    focus: dict[str, Weight] = Field(default_factory=dict)
     """Terms this audience cares about, with weights (a plain list gives each weight 1)."""
     budget: Budget = Field(default_factory=Budget)
     condense: Condense = Field(default_factory=Condense)
@@ -139,12 +177,25 @@ class Profile(_Strict):
             return {str(t): 1.0 for t in v}
         return v
 
-    @field_validator("marking", "title", "subtitle")
+    @field_validator("focus")
+    @classmethod
+    def _focus_terms(cls, v: dict[str, float]) -> dict[str, float]:
+        for term in v:
+            try:
+                one_line(term)
+            except ValueError as exc:
+                raise ValueError(f"term {term[:40]!r} {exc}") from None
+        return v
+
+    @field_validator("marking", "title", "subtitle", "audience")
     @classmethod
     def _one_line(cls, v: str) -> str:
-        if "\n" in v or "\r" in v:
-            raise ValueError("must be one line")
-        return v
+        return one_line(v)
+
+    @field_validator("description")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        return _no_control(v)
 
     @field_validator("subtitle")
     @classmethod
@@ -152,13 +203,29 @@ class Profile(_Strict):
         fill_subtitle(v, {}, {})
         return v
 
-    @model_validator(mode="after")
-    def _filename_pattern(self) -> Profile:
+    @field_validator("filename")
+    @classmethod
+    def _filename_pattern(cls, v: str) -> str:
+        """Only the plain fields, no format specs, conversions, attributes or indexes, and {ext} at least."""
+        if len(v) > MAX_FILENAME:
+            raise ValueError(f"filename pattern is longer than {MAX_FILENAME} characters")
+        plain = ", ".join(f"{{{f}}}" for f in FILENAME_FIELDS)
         try:
-            self.filename.format(essay="e", profile="p", ext="x", date="d")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"filename pattern may use {{essay}}, {{profile}}, {{ext}}, {{date}} ({exc})") from None
-        return self
+            parts = list(string.Formatter().parse(v))
+        except ValueError as exc:
+            raise ValueError(f"filename pattern: {exc} (use {{{{ and }}}} for literal braces)") from None
+        used = set()
+        for _text, name, spec, conversion in parts:
+            if name is None:
+                continue
+            if name not in FILENAME_FIELDS or spec or conversion:
+                shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                raise ValueError(f"filename pattern may use only the plain fields {plain}, not '{shown}'")
+            used.add(name)
+        if "ext" not in used:
+            raise ValueError("filename pattern must contain {ext}")
+        return v
 
     def focus_weights(self) -> dict[str, float]:
         return dict(self.focus)

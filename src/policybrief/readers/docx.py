@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,18 +18,26 @@ from policybrief.readers.text import BULLET
 from policybrief.readers.text_reader import sidecar_metadata, title_from_path
 
 if TYPE_CHECKING:
-    from docx.text.paragraph import Paragraph as DocxParagraph
+    from docx.styles.style import ParagraphStyle
+    from docx.text.paragraph import Paragraph
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
+MAX_ENTRIES = 5_000
+"""Most files in the zip package (a Word document has a few dozen, a few hundred with many images)."""
+MAX_UNPACKED = 128 * 2**20
+"""Most bytes the whole package may unpack to (a zip bomb unpacks to gigabytes)."""
+MAX_XML_PART = 32 * 2**20
+"""Most bytes one XML part may unpack to (word/document.xml of a book-length report is a few megabytes)."""
 
-def _level(paragraph: DocxParagraph) -> int | None:
+
+def _level(paragraph: Paragraph, style: ParagraphStyle | None) -> int | None:
     """Heading level from the style name ("Heading 2") or the outline level in the paragraph or its style."""
-    name = paragraph.style.name if paragraph.style is not None else ""
+    name = style.name if style is not None else ""
     m = re.match(r"Heading (\d)", name or "")
     if m:
         return int(m.group(1))
-    for el in (paragraph._p.pPr, getattr(paragraph.style, "element", None)):
+    for el in (paragraph._p.pPr, getattr(style, "element", None)):
         if el is None:
             continue
         ol = el.find(f".//{_W}outlineLvl")
@@ -38,8 +48,8 @@ def _level(paragraph: DocxParagraph) -> int | None:
     return None
 
 
-def _is_list(paragraph: DocxParagraph) -> tuple[bool, bool]:
-    name = (paragraph.style.name if paragraph.style is not None else "") or ""
+def _is_list(paragraph: Paragraph, style: ParagraphStyle | None) -> tuple[bool, bool]:
+    name = (style.name if style is not None else "") or ""
     has_num = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
     if name.startswith("List Number"):
         return True, True
@@ -52,10 +62,22 @@ def read(path: Path, data: bytes) -> Document:
     where = str(path)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError("not a .docx file (it is not a zip package)", where)
+    check_package(data, where)
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a broken package
         raise InputError(f"cannot open as a Word document ({type(exc).__name__})", where) from None
+    body = d.element.body
+    if body is None:
+        raise InputError("not a Word document: word/document.xml has no <w:body>", where)
+    styles: dict[str | None, ParagraphStyle | None] = {}  # python-docx looks a paragraph's style up anew each time, slowly
+
+    def style_of(p: Paragraph) -> ParagraphStyle | None:
+        sid = p._p.style
+        if sid not in styles:
+            styles[sid] = p.style
+        return styles[sid]
+
     parts: list[str] = []
     pos = 0
     elements: list[RawElement] = []
@@ -69,7 +91,6 @@ def read(path: Path, data: bytes) -> Document:
         pos += len(text) + 2
         return start
 
-    body = d.element.body
     for child in body.iterchildren():
         if child.tag == f"{_W}p":
             from docx.text.paragraph import Paragraph
@@ -79,12 +100,13 @@ def read(path: Path, data: bytes) -> Document:
             if not text.strip():
                 continue
             off = emit(text)
-            style = (p.style.name if p.style is not None else "") or ""
-            is_list, ordered = _is_list(p)
+            pstyle = style_of(p)
+            style = (pstyle.name if pstyle is not None else "") or ""
+            is_list, ordered = _is_list(p, pstyle)
             if style == "Title" and not title:
                 title = text.strip()
                 continue
-            level = _level(p)
+            level = _level(p, pstyle)
             if is_list and level is None:
                 m = BULLET.match(text)
                 cut = m.end() if m else 0
@@ -121,3 +143,55 @@ def read(path: Path, data: bytes) -> Document:
         h.level = h.level - top + 1
     doc_title = meta.get("title") or title or title_from_path(path)
     return assemble(RawDocument(elements, "".join(parts), doc_title, meta), where, "docx")
+
+
+def check_package(data: bytes, where: str) -> None:
+    """Refuse zip bombs before python-docx unpacks anything: the entry count and the unpacked sizes are checked in
+    the zip's directory, and then by inflating each entry with a cap, since a directory can lie about sizes."""
+    if data.count(b"PK\x01\x02") > MAX_ENTRIES:  # directory entries, counted before zipfile builds a list of them
+        raise InputError(f"the .docx package holds more than {MAX_ENTRIES:,} files; refused", where)
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise InputError(f"not a .docx file (a broken zip package: {exc})", where) from None
+    if len(infos) > MAX_ENTRIES:
+        raise InputError(f"the .docx package holds more than {MAX_ENTRIES:,} files; refused", where)
+    total = 0
+    for info in infos:
+        cap = MAX_XML_PART if info.filename.endswith((".xml", ".rels")) else MAX_UNPACKED
+        if info.file_size > cap or total + info.file_size > MAX_UNPACKED:
+            raise InputError(f"the .docx package unpacks to more than {min(cap, MAX_UNPACKED) // 2**20} MB; refused (a zip bomb?)", where)
+        size = _unpacked_size(data, info, info.file_size, where)
+        if size != info.file_size:
+            raise InputError(f"the .docx package is damaged or forged ('{info.filename[:60]}' is not the size its directory says)", where)
+        total += size
+
+
+def _unpacked_size(data: bytes, info: zipfile.ZipInfo, declared: int, where: str) -> int:
+    """Bytes the entry really inflates to, counted in small steps and never more than `declared` + 1."""
+    if info.flag_bits & 0x1:
+        raise InputError("the .docx package is encrypted", where)
+    header = data[info.header_offset : info.header_offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise InputError("not a .docx file (a broken zip package)", where)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_len + extra_len
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(raw)
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise InputError(f"the .docx package uses an unsupported compression (method {info.compress_type})", where)
+    inflater = zlib.decompressobj(-15)
+    size, pos, step = 0, 0, 1 << 16
+    try:
+        while size <= declared and not inflater.eof:
+            if inflater.unconsumed_tail:
+                chunk = inflater.unconsumed_tail
+            elif pos < len(raw):
+                chunk, pos = raw[pos : pos + step], pos + step
+            else:
+                break
+            size += len(inflater.decompress(chunk, step))
+    except zlib.error:
+        raise InputError(f"not a .docx file (damaged data in '{info.filename[:60]}')", where) from None
+    return size

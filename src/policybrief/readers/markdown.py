@@ -5,6 +5,7 @@ A lone top-level `#` heading that opens the file is the document's title, not a 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -48,10 +49,13 @@ class _Offsets:
 
 
 def parse_markdown(text: str, body_start: int) -> list[RawElement]:
-    md = MarkdownIt("commonmark").enable("table")
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     body = text[body_start:]
     tokens = md.parse(body)
+    if _truncated(tokens):  # nested past MAX_NESTING: flatten the deep structure and parse again
+        tokens = md.parse(_flatten(body))
     offsets = _Offsets(text, text.count("\n", 0, body_start))
+    lost = _lost_runs(body, tokens, offsets)[::-1]  # whatever is still too deep, which markdown-it drops (last first)
     out: list[RawElement] = []
     i = 0
     list_depth = 0
@@ -60,7 +64,15 @@ def parse_markdown(text: str, body_start: int) -> list[RawElement]:
     table: list[list[str]] | None = None
     table_start = 0
     row: list[str] = []
-    while i < len(tokens):
+    while i <= len(tokens):
+        while lost and lost[-1][0] <= i:  # put back what markdown-it dropped, where it stood
+            _, content, off = lost.pop()
+            if list_depth:
+                item_parts.append((content, off))
+            else:
+                out.append(RawPara(content, off))
+        if i == len(tokens):
+            break
         tok = tokens[i]
         t = tok.type
         if t == "heading_open":
@@ -110,6 +122,83 @@ def parse_markdown(text: str, body_start: int) -> list[RawElement]:
                 out.append(RawPara(tok.content.strip(), offsets.of(tok, tok.content.strip())))
         i += 1
     return out
+
+
+# ------------------------------------------------------------------------------------------------ deep nesting
+
+MAX_NESTING = 64
+"""markdown-it's nesting limit (its commonmark preset has 20). Past it markdown-it silently drops the rest of the
+document, so a document that reaches it is flattened (`_flatten`) and parsed again, and `_lost_runs` puts back
+anything still dropped as flat paragraphs: no word of an essay is lost. Other documents are parsed as they are."""
+_FLAT_MARKERS = 8
+"""After flattening, most quote or list marks kept at the start of one line."""
+_FLAT_INDENT = 16
+"""After flattening, most columns of indentation kept."""
+_PREFIX_MARK = re.compile(r"[ \t]*(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$)")
+_LEAVES = ("inline", "fence", "code_block", "html_block", "hr", "heading_open", "paragraph_open", "table_open")
+_MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*")
+
+
+def _truncated(tokens: list[Token]) -> bool:
+    """Did the block parser reach the nesting limit (and so drop what followed)?"""
+    return any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in tokens)
+
+
+def _flatten(body: str) -> str:
+    """The same lines (so line numbers still hold), with at most _FLAT_MARKERS quote/list marks at the start of
+    a line and at most _FLAT_INDENT columns of indentation: deep structure becomes shallower, the words stay."""
+    out = []
+    for line in body.split("\n"):
+        marks: list[str] = []
+        pos = 0
+        while (m := _PREFIX_MARK.match(line, pos)) is not None and len(marks) <= _FLAT_MARKERS:
+            marks.append(m.group())
+            pos = m.end()
+        if len(marks) > _FLAT_MARKERS:  # drop the marks past the limit: their text joins the deepest kept block
+            while (m := _PREFIX_MARK.match(line, pos)) is not None:
+                pos = m.end()
+            line = "".join(marks[:_FLAT_MARKERS]) + " " + line[pos:].lstrip()
+        indent = len(line) - len(line.lstrip(" \t"))
+        width = len(line[:indent].expandtabs(4))
+        if width > _FLAT_INDENT:
+            line = " " * _FLAT_INDENT + line[indent:]
+        out.append(line)
+    return "\n".join(out)
+
+
+def _lost_runs(body: str, tokens: list[Token], offsets: _Offsets) -> list[tuple[int, str, int]]:
+    """Runs of lines that no token covers once the nesting limit was reached: (insert before token index, text
+    without quote and list marks, offset in the source). Empty for any document that stays within the limit."""
+    if not _truncated(tokens):
+        return []
+    lines = body.split("\n")
+    covered = [False] * len(lines)
+    after = [0] * (len(lines) + 1)  # per line: the index of the token after the last leaf token starting at or before it
+    for k, tok in enumerate(tokens):
+        if tok.type in _LEAVES and tok.map:
+            a, b = tok.map
+            for n in range(a, min(b, len(lines))):
+                covered[n] = True
+            after[a] = max(after[a], k + 1)
+    for n in range(1, len(after)):
+        after[n] = max(after[n], after[n - 1])
+    runs: list[tuple[int, str, int]] = []
+    start = -1
+    parts: list[str] = []
+    for n, line in enumerate([*lines, ""]):
+        bare = _MARKERS.sub("", line).strip() if n < len(lines) and not covered[n] else ""
+        if bare and re.search(r"\w", bare):
+            if start < 0:
+                start = n
+            parts.append(bare)
+            continue
+        if parts:
+            first = lines[start]
+            col = len(first) - len(_MARKERS.sub("", first).lstrip())
+            line_start = offsets.starts[min(start + offsets.base, len(offsets.starts) - 1)]
+            runs.append((after[start], " ".join(parts), line_start + col))
+        start, parts = -1, []
+    return runs
 
 
 def read(path: Path, data: bytes) -> Document:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from policybrief import yamlio
-from policybrief.errors import BriefError, InputError
+from policybrief.errors import InputError
 from policybrief.model import Document
 from policybrief.readers import decode_text
 from policybrief.readers.assemble import assemble
@@ -24,8 +24,8 @@ def split_front_matter(text: str, where: str) -> tuple[dict[str, str], int]:
         return {}, 0
     try:
         data = yamlio.load(m.group(1))
-    except BriefError as exc:
-        raise InputError(f"front matter is not valid YAML ({exc.message})", where) from None
+    except yamlio.YamlSyntaxError as exc:  # the YAML starts on the file's second line
+        raise InputError(f"front matter is not valid YAML ({exc.message})", f"{where}:{exc.line + 1}") from None
     if not isinstance(data, dict):
         return {}, 0
     return _as_metadata(data), m.end()

@@ -154,11 +154,12 @@ def load_style(templates: str | Path | None, name: str) -> Style:
 
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise RenderError(f"style name '{name}' must be a plain name (letters, digits, - and _)")
+    from policybrief.fileio import read_text_limited
+
     path = find_template(templates, "styles", f"{name}.yaml")
+    text = read_text_limited(path, yamlio.MAX_CHARS, RenderError, str(path), what="style file")
     try:
-        raw = yamlio.load(path.read_text(encoding="utf-8")) or {}
-    except UnicodeDecodeError:
-        raise RenderError("style file is not UTF-8 text", str(path)) from None
+        raw = yamlio.load(text) or {}
     except BriefError as exc:
         line = getattr(exc, "line", None)
         raise RenderError(f"style file is not valid YAML ({exc.message})", f"{path}:{line}" if line else str(path)) from None
