@@ -20,8 +20,8 @@ from policybrief.model import (
     SourceRef,
     Table,
 )
+from policybrief.readers.headings import unmark
 from policybrief.readers.raw import RawDocument, RawHeading, RawList, RawPara, RawTable
-from policybrief.readers.text import unmark
 
 OPENING_ID = "overview"
 

@@ -10,6 +10,7 @@ from policybrief.errors import BriefError, InputError
 from policybrief.model import Document
 from policybrief.readers import decode_text
 from policybrief.readers.assemble import assemble
+from policybrief.readers.headings import DEFAULT_PARAMS, HeadingParams
 from policybrief.readers.raw import RawDocument
 from policybrief.readers.text import parse_text
 
@@ -58,14 +59,15 @@ def title_from_path(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or "Essay"
 
 
-def read(path: Path, data: bytes) -> Document:
+def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Document:
+    """A plain-text essay; `params` weighs the heading evidence (the bench passes tuned ones)."""
     text, notes = decode_text(data, str(path))
     meta = sidecar_metadata(path)
     front, body_start = split_front_matter(text, str(path))
     meta.update(front)
     # Blank out the front matter so offsets still point into the file as read.
     body = " " * body_start + text[body_start:] if body_start else text
-    raw = parse_text(body)
+    raw = parse_text(body, params)
     raw.source = text
     if not any(True for _ in raw.elements):
         raise InputError("no text found in the essay", str(path))

@@ -1,0 +1,390 @@
+"""Which unmarked lines are headings: one scorer shared by the plain-text reader and the Markdown reader.
+
+A heading is a short line that stands alone (blank lines or a change of rhythm around it), reads like a title
+(capitalised, no closing full stop or comma, no sentence break inside) and introduces prose. Lines that look like
+captions, notes, footnotes, table rows or runs of short lines (addresses, unmarked lists) are not headings.
+
+The scorer has two layers. `heading_features` applies the hard rules (a line ending in a full stop or starting with
+a bullet is never a heading) and measures the soft evidence as numbers; `HeadingParams` weighs that evidence. The
+weights and the threshold are data, not code, so `bench/headings.py` can tune them on one half of the corpus and
+report on the other half.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from functools import cached_property
+
+from policybrief.lang.sentences import split_spans
+from policybrief.lang.words import STOPWORDS
+
+BULLET = re.compile(r"^[ \t\u00a0]*(?:(?P<sym>[•●▪◦‣∙·\-*–+])|(?P<num>\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]))[ \t\u00a0]+(?=\S)")
+NUMBERED_HEADING = re.compile(r"^(?P<num>(?:\d{1,2}\.)*\d{1,2}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?P<rest>\S.*)$")
+_CAPTION = re.compile(
+    r"^(figure|fig\.|table|chart|map|exhibit|source|sources|note|notes|box|graph|photo|appendix table|"
+    r"panel|image)\b[\s\d.:\-–—A-Za-z]*?([.:\-–—]|\d)",
+    re.I,
+)
+_SMALL = STOPWORDS | {"vs", "via", "de", "la", "del", "von", "van", "et"}
+_ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")
+_LABEL = re.compile(r"^(\*\*|__)[^*_]{1,60}?(:\*\*|\*\*:|:__|__:)")
+_APPENDIX = re.compile(r"^(appendix|annex|chapter|part|section)\s*[A-Z0-9]{0,4}\.\s", re.I)
+_QUIET = re.compile(
+    r"^\s*(?:</?(a|div|span|p|br)\b[^>]*>\s*(</\w+>)?|<!--.*-->|\[[^\]\n]+\]:\s+\S+.*|\{[%{].*[%}]\})\s*$"
+)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TRAILING = frozenset(
+    "a an the and or nor of to which that with by as is are was were be its their whose than not include includes "
+    "included including".split()
+)
+_PAGE_NUMBER = re.compile(r"[A-Za-z)][ .]+\d{1,3}$")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATELINE = re.compile(
+    rf"\b(?:version|v)\s*\d|\b(?:updated|revised|draft|published)\b|\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b|"
+    rf"\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b",
+    re.I,
+)
+_PROSE_END = (".", "?", "!", ".”", '."', ":", ";")
+
+
+@dataclass(frozen=True)
+class HeadingParams:
+    """The scorer's tunable numbers: one weight per piece of evidence, then the threshold a line must pass.
+
+    A line's score is the sum of the weights of the evidence it shows, less `threshold`; above 0 it is a heading.
+    The defaults are what ships; `bench/headings.py` tunes them on one fold of the corpus and scores the other.
+    """
+
+    title_case: float = 1.0
+    """Three in four significant words capitalised (or numbers)."""
+    lower_case_long: float = -0.75
+    """Fewer than half the significant words capitalised in a line of more than eight words."""
+    numbered: float = 1.0
+    """Starts with a section number ("2.3", "IV.", "B.")."""
+    all_caps: float = 1.0
+    """Two or more words, all in capitals."""
+    long_line: float = -0.5
+    """More than twelve words."""
+    very_long: float = -0.5
+    """More than sixteen words (a question heading can be that long; a line of prose often is)."""
+    blank_before: float = 1.0
+    """A blank line (or the start of the text) before it."""
+    text_before: float = -1.0
+    """Text directly above it, no blank line between."""
+    blank_after: float = 0.5
+    """A blank line (or the end of the text) after it."""
+    prose_after: float = 1.0
+    """The next text is running prose: what a heading introduces."""
+    list_after: float = 1.0
+    """The next text is a list (a heading may introduce one; so does a lead-in line)."""
+    table_after: float = 0.0
+    """The next text is a pipe table: a line between a caption and its table is the table's subtitle."""
+    short_after: float = -0.5
+    """The next text is another short line: an address block or an unmarked list, more likely."""
+    end_of_text: float = -1.0
+    """Nothing follows."""
+    after_colon: float = -1.5
+    """The text before it ends with a colon: the line is the first item of an unmarked list."""
+    after_question: float = -0.5
+    """The text before it ends with a question mark: the line is an answer ("No", "N/A")."""
+    after_caption: float = 0.0
+    """The text before it is a caption ("Table 2. ..."): the line is the caption's subtitle."""
+    runs_on: float = -1.0
+    """The next line, directly below, starts in lower case: the line is the first of a wrapped paragraph."""
+    trailing_function_word: float = -1.0
+    """Ends on a word like "the", "of", "which": a line broken mid-sentence."""
+    ends_with_number: float = 0.0
+    """Ends in a number after a word: a table-of-contents line with its page number ("Background 4")."""
+    list_marker: float = 0.0
+    """Reads as an ordered-list item too ("1. Introduction", "A. General")."""
+    marker_run: float = -1.0
+    """...and the text before or after it is a list item as well: an ordered list, not a heading."""
+    dateline: float = 0.0
+    """A date or version line ("March 3, 2026", "Version 1.0, updated 14 January 2025")."""
+    mostly_digits: float = -1.5
+    """More than half digits (a table row, a date line), a bare year excepted."""
+    question: float = 0.75
+    """Ends with a question mark ("What Is at Stake?")."""
+    threshold: float = 1.5
+    """The score a line must exceed to be a heading."""
+    md_words_per_heading: float = 1500.0
+    """Markdown with fewer `#` headings than one per this many words has its unmarked headings looked for too."""
+
+    @cached_property
+    def weights(self) -> tuple[float, ...]:
+        """The weights in `FEATURES` order."""
+        return tuple(float(getattr(self, name)) for name in FEATURES)
+
+
+FEATURES: tuple[str, ...] = tuple(f.name for f in fields(HeadingParams) if f.name not in ("threshold", "md_words_per_heading"))
+"""The names of the soft evidence, in the order `heading_features` returns it."""
+DEFAULT_PARAMS = HeadingParams()
+MAX_HEADING_WORDS = 28
+MAX_HEADING_CHARS = 200
+REJECT = -9.0
+"""The score of a line that can never be a heading."""
+
+
+@dataclass
+class Line:
+    """One line of the source, without its line break, and where it starts and ends."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip(" \t\u00a0\ufeff")
+
+    @property
+    def blank(self) -> bool:
+        return not self.stripped
+
+
+def split_lines(source: str) -> list[Line]:
+    lines = []
+    pos = 0
+    for raw in source.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        lines.append(Line(pos, pos + len(body), body))
+        pos += len(raw)
+    return lines
+
+
+def unmark(s: str) -> str:
+    """A line without the Markdown residue that plain-text conversions leave: anchors, emphasis, escapes."""
+    s = _ANCHOR.sub("", s).replace("\\#", "#")
+    s = re.sub(r"<a\b[^>]*>\s*</a>", "", s).strip()
+    while len(s) > 4 and s[:2] in ("**", "__") and s[-2:] == s[:2]:
+        s = s[2:-2].strip()
+    if len(s) > 2 and s[0] in "*_" and s[-1] == s[0] and s[1] != s[0]:
+        s = s[1:-1].strip()
+    return s
+
+
+def _words(s: str) -> list[str]:
+    return s.split()
+
+
+def is_prose(s: str) -> bool:
+    """A line of running text: long, or ending like a sentence."""
+    words = _words(s)
+    return len(words) >= 18 or (len(words) >= 6 and s.rstrip().endswith(_PROSE_END))
+
+
+def is_context_blank(line: Line | None) -> bool:
+    """No text: the edge of the document, a blank line, a bare HTML anchor/div or comment, or a Markdown link
+    definition (`[motivation]: #motivation`) that a conversion left in."""
+    return line is None or line.blank or bool(_QUIET.match(line.text))
+
+
+class Context:
+    """What the scorer needs to know about every line of a text, computed once: which lines are quiet (blank for
+    the purpose of layout) and which are fenced code (never headings, never the prose a heading introduces)."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.quiet = [is_context_blank(ln) for ln in lines]
+        self.code = [False] * len(lines)
+        fence = ""
+        for i, ln in enumerate(lines):
+            m = _FENCE.match(ln.text)
+            if fence:
+                self.code[i] = True
+                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not ln.text.strip()[len(m.group(1)):]:
+                    fence = ""
+            elif m and not (m.group(1)[0] == "`" and "`" in ln.text.strip()[len(m.group(1)):]):
+                fence = m.group(1)
+                self.code[i] = True
+
+    def following(self, i: int) -> int | None:
+        """The next line with text after line i (quiet lines skipped)."""
+        j = i + 1
+        while j < len(self.lines) and self.quiet[j]:
+            j += 1
+        return j if j < len(self.lines) else None
+
+    def preceding(self, i: int) -> int | None:
+        j = i - 1
+        while j >= 0 and self.quiet[j]:
+            j -= 1
+        return j if j >= 0 else None
+
+    def introduces_prose(self, j: int) -> bool:
+        """Line j starts running text: a long or sentence-like line, a lead-in ending in a colon, or a hard-wrapped
+        paragraph (a line of eight words or more that runs on into the next, eighteen words within three lines)."""
+        first = unmark(self.lines[j].stripped)
+        if self.code[j] or is_prose(first) or (first.endswith(":") and len(_words(first)) >= 2):
+            return True
+        words = len(_words(first))
+        if words < 8:
+            return False
+        k = j + 1
+        while k < len(self.lines) and k <= j + 2 and not self.quiet[k]:
+            words += len(_words(self.lines[k].stripped))
+            k += 1
+        return k > j + 1 and words >= 18
+
+
+def _starts_like_heading(body: str) -> bool:
+    """Opens with a capital or a digit, or with a word that is capitalised inside ("e2e", "iOS") or code (`fn`)."""
+    word = body.split(maxsplit=1)[0] if body.split() else ""
+    first = next((c for c in body if c.isalnum()), "")
+    if not first:
+        return False
+    if not first.isalpha() or first.isupper():
+        return True
+    return word.startswith("`") or any(c.isdigit() or c.isupper() for c in word)
+
+
+@dataclass
+class _Shape:
+    """A line that passed the hard rules: its text without Markdown residue, words, section number, body."""
+
+    text: str
+    words: list[str]
+    num: re.Match[str] | None
+    body: str
+    marker: bool
+    """It also reads as an ordered-list item ("1. Introduction", "A. General")."""
+
+
+def _shape(raw: str) -> _Shape | None:
+    """The hard rules: None for a line that can never be a heading (too long, a sentence, a caption, a bullet...)."""
+    if _LABEL.match(raw):
+        return None
+    s = unmark(raw)
+    words = _words(s)
+    n = len(words)
+    if not n or n > MAX_HEADING_WORDS or len(s) > MAX_HEADING_CHARS:
+        return None
+    if s[0] in "|<[!#>{~=_*" or (s[0] == "`" and s.count("`") < 2) or "http" in s or "www." in s:
+        return None
+    num = NUMBERED_HEADING.match(s)
+    marker = bool(BULLET.match(raw))
+    if marker and not num:
+        return None
+    if s.endswith((",", ";", ":", "-", "–", "—", "(", "&", "/")):
+        return None
+    if s.endswith(".") and not (num and num.group("rest").count(".") == 0):
+        return None
+    if _CAPTION.match(s):
+        return None
+    sentences = split_spans(s)
+    if len(sentences) > 1 and not _APPENDIX.match(s):
+        if not all(s[a:b].rstrip().endswith("?") for a, b in sentences[:-1]):
+            return None
+    body = num.group("rest") if num else s
+    if not _starts_like_heading(body):
+        return None
+    return _Shape(s, words, num, body, marker)
+
+
+def could_be_heading(line: str) -> bool:
+    """The line passes the hard rules (the title finder asks this of a document's first line)."""
+    return _shape(line.strip()) is not None
+
+
+def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
+    """The evidence that line i is a heading, in `FEATURES` order; None when a hard rule says it cannot be one."""
+    if ctx.code[i] or ctx.quiet[i]:
+        return None
+    sh = _shape(ctx.lines[i].stripped)
+    if sh is None:
+        return None
+    s, words, body, n = sh.text, sh.words, sh.body, len(sh.words)
+    sig = [w for w in _words(body) if w.strip("()\"'“”‘’,").lower() not in _SMALL]
+    caps = [w for w in sig if (w.strip("(\"'“‘`")[:1] or "x").isupper() or w[:1].isdigit()]
+    cap_ratio = len(caps) / len(sig) if sig else 0.0
+    title_case = cap_ratio >= 0.75 and len(sig) >= 2
+    blank_before = i == 0 or ctx.quiet[i - 1]
+    blank_after = i + 1 >= len(ctx.lines) or ctx.quiet[i + 1]
+    f = ctx.following(i)
+    after = ctx.lines[f].text if f is not None else ""
+    list_after = bool(BULLET.match(after))
+    prose_after = f is not None and not list_after and ctx.introduces_prose(f)
+    p = ctx.preceding(i)
+    before = ctx.lines[p].stripped if p is not None else ""
+    nxt = ctx.lines[i + 1].stripped if not blank_after else ""
+    digits = sum(ch.isdigit() for ch in body)
+    ev = {
+        "title_case": title_case,
+        "lower_case_long": not title_case and cap_ratio < 0.5 and n > 8,
+        "numbered": sh.num is not None,
+        "all_caps": s.isupper() and n >= 2,
+        "long_line": n > 12,
+        "very_long": n > 16,
+        "blank_before": blank_before,
+        "text_before": not blank_before,
+        "blank_after": blank_after,
+        "prose_after": prose_after,
+        "list_after": list_after,
+        "table_after": after.lstrip().startswith("|"),
+        "short_after": f is not None and not (prose_after or list_after),
+        "end_of_text": f is None,
+        "after_colon": before.endswith(":"),
+        "after_question": before.endswith("?"),
+        "after_caption": bool(_CAPTION.match(unmark(before))),
+        "runs_on": nxt[:1].islower(),
+        "trailing_function_word": words[-1].lower().strip("\"'”’)") in _TRAILING,
+        "ends_with_number": bool(_PAGE_NUMBER.search(s)) and sh.num is None,
+        "list_marker": sh.marker,
+        "marker_run": sh.marker and (bool(BULLET.match(before)) or list_after),
+        "dateline": bool(_DATELINE.search(s)),
+        "mostly_digits": digits > len(body) / 2 and not re.fullmatch(r"\d{4}", body),
+        "question": s.endswith("?"),
+    }
+    return tuple(float(ev[name]) for name in FEATURES)
+
+
+def score(features: tuple[float, ...] | None, params: HeadingParams = DEFAULT_PARAMS) -> float:
+    """Weighted evidence less the threshold: > 0 means a heading; `REJECT` when a hard rule said no."""
+    if features is None:
+        return REJECT
+    return sum(w * f for w, f in zip(params.weights, features, strict=True)) - params.threshold
+
+
+def level_of(s: str, tabs: int, caps_mixed: bool) -> int:
+    """A heading's level: leading tabs, else the depth of its number ("2.3" is 2), else 2 for a title-case heading
+    in a document that also has ALL-CAPS ones, else 1."""
+    if tabs:
+        return tabs
+    num = NUMBERED_HEADING.match(s)
+    if num and re.match(r"\d", num.group("num")):
+        return num.group("num").rstrip(".").count(".") + 1
+    if caps_mixed and not s.isupper():
+        return 2
+    return 1
+
+
+def line_evidence(
+    lines: list[Line], only: list[int] | None = None, ctx: Context | None = None
+) -> dict[int, tuple[float, ...]]:
+    """The evidence for every line that may be a heading (hard rules passed), by line index.
+
+    `only` limits the work to some line indices (the Markdown reader asks about its one-line paragraphs).
+    """
+    ctx = ctx or Context(lines)
+    out = {}
+    for i in range(len(lines)) if only is None else only:
+        feats = heading_features(ctx, i)
+        if feats is not None:
+            out[i] = feats
+    return out
+
+
+def heading_lines(
+    lines: list[Line],
+    params: HeadingParams = DEFAULT_PARAMS,
+    only: list[int] | None = None,
+    ctx: Context | None = None,
+) -> list[int]:
+    """Indices of the lines that score as headings, in order."""
+    return [i for i, feats in line_evidence(lines, only, ctx).items() if score(feats, params) > 0]
+
+
+def is_dateline(text: str) -> bool:
+    """A short version or date line ("Version 1.0, updated 14 January 2025", "March 3, 2026")."""
+    return len(text.split()) <= 12 and bool(_DATELINE.search(text))
