@@ -32,6 +32,9 @@ class _Open:
     title: str
     level: int
     heading_ref: SourceRef | None
+    marked_level: int = 1
+    """The level as the reader gave it, before clamping: later headings are compared with this, so a document that
+    skips levels (`#` title, `####` sections, `######` subsections) still nests them right."""
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
     # Raw text of each block, for classifying lists once the section is complete.
@@ -111,7 +114,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             if current is opening and opening.blocks:
                 b.ids.add(OPENING_ID)
                 done.append(close(opening))
-            while stack and stack[-1].level >= el.level:
+            while stack and stack[-1].marked_level >= el.level:
                 attach(close(stack.pop()))
             title, changes = clean(el.text.strip(), el.offset + (len(el.text) - len(el.text.lstrip())))
             b.cleanups.extend(changes)
@@ -122,7 +125,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             sid = b.unique_id(title)
             ref = SourceRef(sid, -1, 0, el.offset, el.offset + len(el.text), None)
             level = max(1, min(el.level, (stack[-1].level + 1) if stack else 1))
-            current = _Open(sid, title, level, ref)
+            current = _Open(sid, title, level, ref, el.level)
             stack.append(current)
             continue
         idx = len(current.blocks)
