@@ -167,28 +167,68 @@ def objective(ev: Evidence, params: HeadingParams) -> float:
     return float(f1.mean())
 
 
-STEPS = (-1.0, -0.5, -0.25, 0.25, 0.5, 1.0)
-
-
-def tune(cases: Sequence[Case], start: HeadingParams = DEFAULT_PARAMS, rounds: int = 3) -> HeadingParams:
-    """Coordinate ascent from the shipped params: each weight and the threshold in turn, kept only if it helps."""
-    ev = gather(cases)
-    best, best_score = start, objective(ev, start)
-    names = [*FEATURES, "threshold"]
-    for _ in range(rounds):
-        improved = False
-        for name in names:
-            for step in STEPS:
-                cand = replace(best, **{name: round(getattr(best, name) + step, 2)})
-                s = objective(ev, cand)
-                if s > best_score + 1e-9:
-                    best, best_score, improved = cand, s, True
-        if not improved:
+def fit_weights(ev: Evidence, l2: float = 1.0, iterations: int = 30) -> np.ndarray:
+    """Logistic regression of "this line is a true heading" on its evidence (Newton's method, L2-regularised,
+    every folder weighing the same), returning the weights and, last, the intercept."""
+    x = np.hstack([ev.matrix, np.ones((len(ev.matrix), 1))])
+    y = (ev.truth_count[ev.key] > 0).astype(float)
+    per_folder = np.bincount(ev.row_folder, minlength=len(ev.folders)).astype(float)
+    sw = (len(x) / len(ev.folders)) / per_folder[ev.row_folder]
+    reg = np.full(x.shape[1], l2)
+    reg[-1] = 0.0
+    w = np.zeros(x.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        grad = x.T @ (sw * (p - y)) + reg * w
+        hess = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
             break
+    return w
+
+
+NOT_TUNED_ON = ("A/gao_markdown",)
+"""Measured, never fitted: GAO's true headings are the `#` marks a PDF converter set from font sizes ("Back round g",
+headings run together, page furniture around them). Made plain they are not something a reader of plain text could
+find, and fitting the weights to them pulled every other folder's held-out F1 down (B fold 0: 0.905 with them in,
+0.926 without, when this was decided). The GAO files in their own format do not use the scorer at all."""
+
+
+def tuning_cases(cases: Sequence[Case]) -> list[Case]:
+    return [c for c in cases if c.folder not in NOT_TUNED_ON]
+
+
+def tune(cases: Sequence[Case], l2: float = 1.0) -> HeadingParams:
+    """Weights from a logistic regression on the evidence of every candidate line of `cases`, scaled so the
+    strongest is 2; then the threshold that gives the best mean F1 over folders (plain path) on the same cases."""
+    ev = gather(cases)
+    w = fit_weights(ev, l2)
+    scale = 2.0 / max(np.abs(w[:-1]).max(), 1e-9)
+    weights = {name: round(float(v * scale), 2) for name, v in zip(FEATURES, w[:-1], strict=True)}
+    base = replace(DEFAULT_PARAMS, **weights)
+    best, best_score = base, -1.0
+    for t in np.arange(-4.0, 4.0, 0.05):
+        cand = replace(base, threshold=round(float(t), 2))
+        sc = objective(ev, cand)
+        if sc > best_score + 1e-9:
+            best, best_score = cand, sc
     return best
 
 
 # --- Reporting
+
+
+def pooled(tallies: list[Tally | None]) -> Tally | None:
+    """Both folds' counts added up (each fold scored with the params it was not tuned on, for the held-out column)."""
+    if any(t is None for t in tallies):
+        return None
+    out = Tally()
+    for t in tallies:
+        assert t is not None
+        for f in fields(Tally):
+            setattr(out, f.name, getattr(out, f.name) + getattr(t, f.name))
+    return out
 
 
 def evaluate(cases: Sequence[Case], params: HeadingParams, path: str) -> dict[str, Tally]:
@@ -219,15 +259,24 @@ def show_failures(cases: Sequence[Case], params: HeadingParams, path: str) -> No
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--show", type=int, choices=(0, 1), help="list misses and false headings of this fold")
+    ap.add_argument("--show", type=int, choices=(0, 1),
+                    help="list misses and false headings of this fold, with the params tuned on it")
+    ap.add_argument("--held-out", action="store_true", help="with --show: use the params tuned on the other fold")
     ap.add_argument("--path", choices=PATHS, help="with --show: only this path")
     ap.add_argument("--folder", help="with --show: only this folder")
     ap.add_argument("--params", action="store_true", help="print the tuned params")
+    ap.add_argument("--fit-shipped", action="store_true", help="print the params tuned on the whole corpus and stop")
     args = ap.parse_args(argv)
 
     cases = all_cases()
     by_fold = {k: [c for c in cases if c.fold == k] for k in (0, 1)}
-    tuned = {k: tune(by_fold[k]) for k in (0, 1)}  # tuned[k]: fitted on fold k, scored on fold 1-k
+    tuned = {k: tune(tuning_cases(by_fold[k])) for k in (0, 1)}  # tuned[k]: fitted on fold k, scored on fold 1-k
+    if args.fit_shipped:
+        fitted = tune(tuning_cases(cases))
+        print("params tuned on both folds (the shipped defaults are these):")
+        for f in fields(HeadingParams):
+            print(f"    {f.name} = {getattr(fitted, f.name)!r}")
+        return
     if args.params:
         for k in (0, 1):
             diff = {f.name: getattr(tuned[k], f.name) for f in fields(HeadingParams)
@@ -236,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.show is not None:
         sel = [c for c in by_fold[args.show] if not args.folder or c.folder == args.folder]
         for path in [args.path] if args.path else PATHS:
-            show_failures(sel, DEFAULT_PARAMS, path)
+            show_failures(sel, tuned[1 - args.show] if args.held_out else tuned[args.show], path)
 
     naive_t: dict[tuple[int, str], Tally] = {}
     for k in (0, 1):
@@ -253,12 +302,13 @@ def main(argv: list[str] | None = None) -> None:
         shipped = {k: evaluate(by_fold[k], DEFAULT_PARAMS, path) for k in (0, 1)}
         held = {k: evaluate(by_fold[k], tuned[1 - k], path) for k in (0, 1)}
         for folder in [*FOLDERS, "ALL"]:
-            for k in (0, 1):
-                s, h = shipped[k].get(folder), held[k].get(folder)
+            rows = [(str(k), naive_t[(k, folder)], shipped[k].get(folder), held[k].get(folder)) for k in (0, 1)]
+            rows.append(("0+1", *(pooled([r[i] for r in rows]) for i in (1, 2, 3))))  # type: ignore[misc]
+            for k, n, s, h in rows:
                 if s is None or h is None:
                     continue
                 titles = f"{h.titles_ok}/{h.titles}" if h.titles else "-"
-                print(f"{path:5s} {folder:17s} {k:4d} {s.docs:4d} {s.true:5d} | {naive_t[(k, folder)].cell()} | "
+                print(f"{path:5s} {folder:17s} {k:>4s} {s.docs:4d} {s.true:5d} | {n.cell()} | "
                       f"{s.cell()} | {h.cell()} | {titles}")
 
 

@@ -3,23 +3,28 @@
 A title is the first heading of the document, after at most a short preamble (a version or date line, a link),
 when what follows it is not its own prose: the first section heading, a table of contents, a short metadata line
 ("**Report:** GAO-26-107650 | **Published:** ..."). In Markdown the heading levels say more: the opening heading is
-also the title when it is the only one at the top level or the headings after it are deeper. An opening heading
-followed by running prose ("Overview", then the essay) is a section, not a title.
+also the title when it is the only one at the top level or the headings after it are deeper. In plain text an opening
+line over running prose is the title when it reads like one (four words or more, or a colon); "Overview" over
+the essay's first paragraph is the first section.
 """
 
 from __future__ import annotations
 
-from policybrief.readers.headings import NUMBERED_HEADING, could_be_heading, is_dateline
+from policybrief.readers.headings import NUMBERED_HEADING, could_be_heading, is_dateline, is_link_only
 from policybrief.readers.raw import RawElement, RawHeading, RawList, RawPara
 
 PREAMBLE_ELEMENTS = 2
 PREAMBLE_WORDS = 12
+TITLE_WORDS = 4
+"""A plain-text opening line over prose is the title when it is this long or has a colon ("Trade: An Overview");
+a shorter one is the first section's heading ("Overview", "Key Judgments")."""
 
 
 def _is_preamble(el: RawElement) -> bool:
+    """A short paragraph, or a version/date line or a bare link that the scorer took for a heading."""
     if isinstance(el, RawPara):
         return len(el.text.split()) <= PREAMBLE_WORDS
-    return isinstance(el, RawHeading) and is_dateline(el.text)
+    return isinstance(el, RawHeading) and (is_dateline(el.text) or is_link_only(el.text))
 
 
 def _is_toc(el: RawList) -> bool:
@@ -43,13 +48,14 @@ def _candidate(el: RawElement, levels: bool) -> bool:
     """A heading, or (in plain text, where the scorer may have passed over a title) a one-line paragraph that
     could be one."""
     if isinstance(el, RawHeading):
-        return not is_dateline(el.text)
+        return not (is_dateline(el.text) or is_link_only(el.text))
     return (
         not levels
         and isinstance(el, RawPara)
         and "\n" not in el.text.strip()
         and could_be_heading(el.text)
         and not is_dateline(el.text)
+        and not is_link_only(el.text)
     )
 
 
@@ -81,7 +87,8 @@ def split_title(elements: list[RawElement], levels: bool) -> tuple[str, list[Raw
             or (_no_own_prose(after) and not (isinstance(after, RawHeading) and after.level > head.level))
         )
     else:
-        is_title = _no_own_prose(after)
+        words = head.text.split()
+        is_title = _no_own_prose(after) or len(words) >= TITLE_WORDS or ":" in head.text
     if not is_title:
         return "", elements
     return " ".join(head.text.split()), elements[:k] + elements[k + 1 :]
