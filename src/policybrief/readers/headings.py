@@ -134,7 +134,8 @@ class HeadingParams:
     threshold: float = 1.75
     """The score a line must exceed to be a heading."""
     md_words_per_heading: float = 1500.0
-    """Markdown with fewer `#` headings than one per this many words has its unmarked headings looked for too."""
+    """Markdown with fewer `#` headings than one per this many words (or just one) has its unmarked headings
+    looked for too. Set by design, not tuned."""
 
     @cached_property
     def weights(self) -> tuple[float, ...]:

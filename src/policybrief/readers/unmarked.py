@@ -26,10 +26,11 @@ _BLOCK_START = ("#", ">", "|", "<", "```", "~~~")
 
 
 def few_marked_headings(elements: list[RawElement], params: HeadingParams = DEFAULT_PARAMS) -> bool:
-    """Fewer `#` headings than one per `params.md_words_per_heading` words of text (an opening title not counted)."""
+    """At most one `#` heading besides an opening title (a '# Footnotes', say), or fewer than one per
+    `params.md_words_per_heading` words of text."""
     marked = sum(isinstance(e, RawHeading) for e in elements) - bool(elements and isinstance(elements[0], RawHeading))
     words = sum(count_words(e.text) for e in elements if isinstance(e, RawPara))
-    return marked * params.md_words_per_heading < words
+    return marked <= 1 or marked * params.md_words_per_heading < words
 
 
 def promote_unmarked(elements: list[RawElement], source: str, params: HeadingParams = DEFAULT_PARAMS) -> list[RawElement]:
