@@ -302,13 +302,15 @@ def main(argv: list[str] | None = None) -> None:
         shipped = {k: evaluate(by_fold[k], DEFAULT_PARAMS, path) for k in (0, 1)}
         held = {k: evaluate(by_fold[k], tuned[1 - k], path) for k in (0, 1)}
         for folder in [*FOLDERS, "ALL"]:
-            rows = [(str(k), naive_t[(k, folder)], shipped[k].get(folder), held[k].get(folder)) for k in (0, 1)]
-            rows.append(("0+1", *(pooled([r[i] for r in rows]) for i in (1, 2, 3))))  # type: ignore[misc]
-            for k, n, s, h in rows:
-                if s is None or h is None:
+            rows: list[tuple[str, Tally | None, Tally | None, Tally | None]] = [
+                (str(k), naive_t.get((k, folder)), shipped[k].get(folder), held[k].get(folder)) for k in (0, 1)
+            ]
+            rows.append(("0+1", pooled([r[1] for r in rows]), pooled([r[2] for r in rows]), pooled([r[3] for r in rows])))
+            for fold, n, s, h in rows:
+                if n is None or s is None or h is None:
                     continue
                 titles = f"{h.titles_ok}/{h.titles}" if h.titles else "-"
-                print(f"{path:5s} {folder:17s} {k:>4s} {s.docs:4d} {s.true:5d} | {n.cell()} | "
+                print(f"{path:5s} {folder:17s} {fold:>4s} {s.docs:4d} {s.true:5d} | {n.cell()} | "
                       f"{s.cell()} | {h.cell()} | {titles}")
 
 

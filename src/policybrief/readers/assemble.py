@@ -21,7 +21,7 @@ from policybrief.model import (
     Table,
 )
 from policybrief.readers.headings import unmark
-from policybrief.readers.raw import RawDocument, RawHeading, RawList, RawPara, RawTable
+from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
 
 OPENING_ID = "overview"
 
@@ -64,9 +64,9 @@ class _Builder:
         return sid
 
 
-def _split_lead_in(elements: list) -> list:
+def _split_lead_in(elements: list[RawElement]) -> list[RawElement]:
     """Move a paragraph's closing "...include the following:" sentence onto the list right after it."""
-    out: list = []
+    out: list[RawElement] = []
     for el in elements:
         if isinstance(el, RawList) and el.lead_in is None and out and isinstance(out[-1], RawPara):
             para: RawPara = out[-1]

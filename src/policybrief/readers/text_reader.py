@@ -50,7 +50,7 @@ def sidecar_metadata(path: Path) -> dict[str, str]:
     return {}
 
 
-def _as_metadata(data: dict) -> dict[str, str]:
+def _as_metadata(data: dict[object, object]) -> dict[str, str]:
     out = {}
     for k, v in data.items():
         if v is None:

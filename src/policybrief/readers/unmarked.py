@@ -49,16 +49,21 @@ def promote_unmarked(elements: list[RawElement], source: str, params: HeadingPar
         if nxt is None or ctx.quiet[i + 1] or BULLET.match(nxt.text) or nxt.text.lstrip().startswith(_BLOCK_START):
             line_of[k] = i
     chosen = set(heading_lines(lines, params, sorted(set(line_of.values())), ctx))
-    promoted = {k for k, i in line_of.items() if i in chosen}
+    promoted: dict[int, RawPara] = {}
+    for k, i in line_of.items():
+        el = elements[k]
+        if i in chosen and isinstance(el, RawPara):
+            promoted[k] = el
     if not promoted:
         return elements
     base = max((e.level for e in elements if isinstance(e, RawHeading)), default=0)
-    texts = [elements[k].text.strip() for k in promoted]
+    texts = [p.text.strip() for p in promoted.values()]
     caps_mixed = any(t.isupper() for t in texts) and any(not t.isupper() for t in texts)
     out: list[RawElement] = []
     for k, el in enumerate(elements):
-        if k in promoted:
-            out.append(RawHeading(el.text, el.offset, base + level_of(el.text.strip(), 0, caps_mixed)))
+        para = promoted.get(k)
+        if para is not None:
+            out.append(RawHeading(para.text, para.offset, base + level_of(para.text.strip(), 0, caps_mixed)))
         else:
             out.append(el)
     return out
