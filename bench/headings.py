@@ -35,14 +35,8 @@ from corpus import FOLDERS, Case, all_cases, norm_heading, score_headings  # noq
 
 from policybrief.model import Document  # noqa: E402
 from policybrief.readers import READERS, load_bytes, reader_for  # noqa: E402
-from policybrief.readers.headings import (  # noqa: E402
-    DEFAULT_PARAMS,
-    FEATURES,
-    HeadingParams,
-    line_evidence,
-    split_lines,
-    unmark,
-)
+from policybrief.readers.headings import DEFAULT_PARAMS, FEATURES, HeadingParams, line_evidence  # noqa: E402
+from policybrief.readers.lines import split_lines, unmark  # noqa: E402
 from policybrief.readers.text_reader import split_front_matter  # noqa: E402
 
 Reader = Callable[..., Document]

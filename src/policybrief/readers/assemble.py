@@ -20,7 +20,7 @@ from policybrief.model import (
     SourceRef,
     Table,
 )
-from policybrief.readers.headings import unmark
+from policybrief.readers.lines import unmark
 from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
 
 OPENING_ID = "overview"

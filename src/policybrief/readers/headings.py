@@ -4,10 +4,11 @@ A heading is a short line that stands alone (blank lines or a change of rhythm a
 (capitalised, no closing full stop or comma, no sentence break inside) and introduces prose. Lines that look like
 captions, notes, footnotes, table rows or runs of short lines (addresses, unmarked lists) are not headings.
 
-The scorer has two layers. `heading_features` applies the hard rules (a line ending in a full stop or starting with
-a bullet is never a heading) and measures the soft evidence as numbers; `HeadingParams` weighs that evidence. The
-weights and the threshold are data, not code, so `bench/headings.py` can tune them on one half of the corpus and
-report on the other half.
+The scorer has two layers. `heading_features` applies the hard rules (a line ending in a full stop, or opening
+with a bullet, is never a heading; "1. Introduction" reads as both a list item and a numbered heading and is
+weighed) and measures the soft evidence around the line (`readers.lines.Context`) as numbers; `HeadingParams` weighs
+that evidence. The weights and the threshold are data, not code, so `bench/headings.py` can fit them on one half of
+the corpus and report on the other half.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from functools import cached_property
 
 from policybrief.lang.sentences import split_spans
 from policybrief.lang.words import STOPWORDS
+from policybrief.readers.lines import LINK, Context, Line, unmark
 
 BULLET = re.compile(r"^[ \t\u00a0]*(?:(?P<sym>[•●▪◦‣∙·\-*–+])|(?P<num>\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]))[ \t\u00a0]+(?=\S)")
 NUMBERED_HEADING = re.compile(r"^(?P<num>(?:\d{1,2}\.)*\d{1,2}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?P<rest>\S.*)$")
@@ -27,14 +29,8 @@ _CAPTION = re.compile(
     re.I,
 )
 _SMALL = STOPWORDS | {"vs", "via", "de", "la", "del", "von", "van", "et"}
-_ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")
 _LABEL = re.compile(r"^(\*\*|__)[^*_]{1,60}?(:\*\*|\*\*:|:__|__:)")
 _APPENDIX = re.compile(r"^(appendix|annex|chapter|part|section)\s*[A-Z0-9]{0,4}\.\s", re.I)
-_QUIET = re.compile(
-    r"^\s*(?:</?(a|div|span|p|br)\b[^>]*>\s*(</\w+>)?|<!--.*-->|\[[^\]\n]+\]:\s+\S+.*|\{[%{].*[%}]\})\s*$"
-)
-_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\([^)\s]+\)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TRAILING = frozenset(
     "a an the and or nor of to which that with by as is are was were be its their whose than not include includes "
     "included including through from for in on at into about like such".split()
@@ -46,7 +42,6 @@ _DATELINE = re.compile(
     rf"\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b",
     re.I,
 )
-_PROSE_END = (".", "?", "!", ".”", '."', ":", ";")
 
 
 @dataclass(frozen=True)
@@ -152,113 +147,6 @@ REJECT = -9.0
 """The score of a line that can never be a heading."""
 
 
-@dataclass
-class Line:
-    """One line of the source, without its line break, and where it starts and ends."""
-
-    start: int
-    end: int
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip(" \t\u00a0\ufeff")
-
-    @property
-    def blank(self) -> bool:
-        return not self.stripped
-
-
-def split_lines(source: str) -> list[Line]:
-    lines = []
-    pos = 0
-    for raw in source.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        lines.append(Line(pos, pos + len(body), body))
-        pos += len(raw)
-    return lines
-
-
-def unmark(s: str) -> str:
-    """A line without the Markdown residue that plain-text conversions leave: anchors, links, emphasis, escapes."""
-    s = _ANCHOR.sub("", s).replace("\\#", "#")
-    s = _LINK.sub(r"\1", s)
-    s = re.sub(r"<a\b[^>]*>\s*</a>", "", s).strip()
-    while len(s) > 4 and s[:2] in ("**", "__") and s[-2:] == s[:2]:
-        s = s[2:-2].strip()
-    if len(s) > 2 and s[0] in "*_" and s[-1] == s[0] and s[1] != s[0]:
-        s = s[1:-1].strip()
-    return s
-
-
-def _words(s: str) -> list[str]:
-    return s.split()
-
-
-def is_prose(s: str) -> bool:
-    """A line of running text: long, or ending like a sentence."""
-    words = _words(s)
-    return len(words) >= 18 or (len(words) >= 6 and s.rstrip().endswith(_PROSE_END))
-
-
-def is_context_blank(line: Line | None) -> bool:
-    """No text: the edge of the document, a blank line, a bare HTML anchor/div or comment, or a Markdown link
-    definition (`[motivation]: #motivation`) that a conversion left in."""
-    return line is None or line.blank or bool(_QUIET.match(line.text))
-
-
-class Context:
-    """What the scorer needs to know about every line of a text, computed once: which lines are quiet (blank for
-    the purpose of layout) and which are fenced code (never headings, never the prose a heading introduces)."""
-
-    def __init__(self, lines: list[Line]) -> None:
-        self.lines = lines
-        self.quiet = [is_context_blank(ln) for ln in lines]
-        self.code = [False] * len(lines)
-        fence = ""
-        for i, ln in enumerate(lines):
-            m = _FENCE.match(ln.text)
-            if fence:
-                self.code[i] = True
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not ln.text.strip()[len(m.group(1)):]:
-                    fence = ""
-            elif m and not (m.group(1)[0] == "`" and "`" in ln.text.strip()[len(m.group(1)):]):
-                fence = m.group(1)
-                self.code[i] = True
-
-    def following(self, i: int) -> int | None:
-        """The next line with text after line i (quiet lines skipped)."""
-        j = i + 1
-        while j < len(self.lines) and self.quiet[j]:
-            j += 1
-        return j if j < len(self.lines) else None
-
-    def preceding(self, i: int) -> int | None:
-        j = i - 1
-        while j >= 0 and self.quiet[j]:
-            j -= 1
-        return j if j >= 0 else None
-
-    def stands_alone(self, j: int) -> bool:
-        """Line j could be a heading and has quiet lines (or the text's edge) after it: a subheading, say."""
-        return (j + 1 >= len(self.lines) or self.quiet[j + 1]) and _shape(self.lines[j].stripped) is not None
-
-    def introduces_prose(self, j: int) -> bool:
-        """Line j starts running text: a long or sentence-like line, a lead-in ending in a colon, or a hard-wrapped
-        paragraph (a line of eight words or more that runs on into the next, eighteen words within three lines)."""
-        first = unmark(self.lines[j].stripped)
-        if self.code[j] or is_prose(first) or (first.endswith(":") and len(_words(first)) >= 2):
-            return True
-        words = len(_words(first))
-        if words < 8:
-            return False
-        k = j + 1
-        while k < len(self.lines) and k <= j + 2 and not self.quiet[k]:
-            words += len(_words(self.lines[k].stripped))
-            k += 1
-        return k > j + 1 and words >= 18
-
-
 def _starts_like_heading(body: str) -> bool:
     """Opens with a capital or a digit, or with a word that is capitalised inside ("e2e", "iOS") or code (`fn`)."""
     word = body.split(maxsplit=1)[0] if body.split() else ""
@@ -289,7 +177,7 @@ def _shape(raw: str) -> _Shape | None:
     if _LABEL.match(raw):
         return None
     s = unmark(raw)
-    words = _words(s)
+    words = s.split()
     n = len(words)
     if not n or n > MAX_HEADING_WORDS or len(s) > MAX_HEADING_CHARS:
         return None
@@ -316,9 +204,14 @@ def _shape(raw: str) -> _Shape | None:
     return _Shape(s, words, num, body, marker, lower)
 
 
+def _stands_alone(ctx: Context, j: int) -> bool:
+    """Line j could be a heading and has quiet lines (or the text's edge) after it: a subheading, say."""
+    return (j + 1 >= len(ctx.lines) or ctx.quiet[j + 1]) and _shape(ctx.lines[j].stripped) is not None
+
+
 def is_link_only(line: str) -> bool:
     """The line is one Markdown link and nothing else."""
-    return bool(_LINK.fullmatch(line.strip()))
+    return bool(LINK.fullmatch(line.strip()))
 
 
 def could_be_heading(line: str) -> bool:
@@ -339,7 +232,8 @@ def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
         return None
     raw = ctx.lines[i].stripped
     s, words, body, n = sh.text, sh.words, sh.body, len(sh.words)
-    sig = [w for w in _words(body) if w.strip("()\"'“”‘’,").lower() not in _SMALL]
+    bwords = body.split()
+    sig = [w for w in bwords if w.strip("()\"'“”‘’,").lower() not in _SMALL]
     caps = [w for w in sig if (w.strip("(\"'“‘`")[:1] or "x").isupper() or w[:1].isdigit()]
     cap_ratio = len(caps) / len(sig) if sig else 0.0
     title_case = cap_ratio >= 0.75 and len(sig) >= 1
@@ -347,7 +241,7 @@ def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
     f = ctx.following(i)
     after = ctx.lines[f].text if f is not None else ""
     list_after = bool(BULLET.match(after))
-    heading_after = f is not None and not list_after and ctx.stands_alone(f)
+    heading_after = f is not None and not list_after and _stands_alone(ctx, f)
     prose_after = f is not None and not (list_after or heading_after) and ctx.introduces_prose(f)
     p = ctx.preceding(i)
     before = ctx.lines[p].stripped if p is not None else ""
@@ -361,8 +255,8 @@ def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
         "numbered": sh.num is not None and not bare,
         "bare_number": bare,
         "footnote_like": bare and any(c in s for c in ",_“\""),
-        "one_word": len(_words(body)) == 1,
-        "opening_comma": _words(body)[0].endswith(",") and len(_words(body)) > 1,
+        "one_word": len(bwords) == 1,
+        "opening_comma": bwords[0].endswith(",") and len(bwords) > 1,
         "all_caps": s.isupper() and n >= 2,
         "long_line": n > 12,
         "very_long": n > 16,

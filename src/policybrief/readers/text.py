@@ -8,16 +8,8 @@ from __future__ import annotations
 
 import re
 
-from policybrief.readers.headings import (
-    BULLET,
-    DEFAULT_PARAMS,
-    HeadingParams,
-    Line,
-    heading_lines,
-    level_of,
-    split_lines,
-    unmark,
-)
+from policybrief.readers.headings import BULLET, DEFAULT_PARAMS, HeadingParams, heading_lines, level_of
+from policybrief.readers.lines import Line, split_lines, unmark
 from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
 
 __all__ = ["BULLET", "parse_text", "unmark"]

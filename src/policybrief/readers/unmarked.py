@@ -11,15 +11,8 @@ from __future__ import annotations
 import bisect
 
 from policybrief.lang.words import count_words
-from policybrief.readers.headings import (
-    BULLET,
-    DEFAULT_PARAMS,
-    Context,
-    HeadingParams,
-    heading_lines,
-    level_of,
-    split_lines,
-)
+from policybrief.readers.headings import BULLET, DEFAULT_PARAMS, HeadingParams, heading_lines, level_of
+from policybrief.readers.lines import Context, split_lines
 from policybrief.readers.raw import RawElement, RawHeading, RawPara
 
 _BLOCK_START = ("#", ">", "|", "<", "```", "~~~")
