@@ -1,4 +1,9 @@
-"""Heading detection on real reports written by others (../shared/corpus), fed as plain text."""
+"""Heading detection on real reports written by others (../shared/corpus), held out: the scorer's weights are fitted
+on one fold of the corpus and scored on the other, both ways round, for both reading paths (bench/headings.py):
+
+  plain  the document made plain (heading marks stripped), through the plain-text reader;
+  own    the file as it is (.txt or .md), through the reader `read_essay` picks for it.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +11,72 @@ import pytest
 
 from conftest import SHARED
 
-corpus = pytest.importorskip("corpus")
 pytestmark = pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
+corpus = pytest.importorskip("corpus")
+bench = pytest.importorskip("headings")
+
+TARGET = 0.92
+FOLDERS = corpus.FOLDERS
+SHORTFALLS: dict[tuple[str, str, int], tuple[float, str]] = {
+    ("A/crs_markdown", "plain", 0): (0.89, "the truth is each report's table of contents, which leaves out deeper "
+                                           "headings the text has (R46991v32's appendix programs), and '# Footnotes'"),
+    ("A/crs_markdown", "own", 0): (0.87, "as for plain text; the file's '# Footnotes' heading is not in the contents"),
+    ("A/gao_markdown", "plain", 0): (0.35, "the truth is a PDF converter's font-size marks ('Back round g', headings "
+                                           "run together) in hard-wrapped text with page furniture; measured, not fitted"),
+    ("A/gao_markdown", "plain", 1): (0.25, "as for fold 0"),
+}
+"""Where the held-out F1 is below TARGET today: the floor it must stay above, and why it is short."""
 
 
-def _f1(cases, detect):
-    tp = found = true = 0
-    for case in cases:
-        a, b, c = corpus.score_headings(detect(case.text), case.headings)
-        tp, found, true = tp + a, found + b, true + c
-    p, r = tp / found, tp / true
-    return p, r, 2 * p * r / (p + r)
-
-
-def test_heading_f1_beats_naive_and_is_high():
-    import headings
-
+@pytest.fixture(scope="module")
+def held_out() -> dict[tuple[str, str, int], object]:
+    """Tallies per (folder, path, fold), each fold read with the params tuned on the other fold."""
     cases = corpus.all_cases()
-    p, r, f1 = _f1(cases, headings.detect)
-    _, _, naive = _f1(cases, headings.naive)
-    assert f1 > 0.88, (p, r, f1)
-    assert p > 0.88 and r > 0.8
-    assert f1 > naive + 0.3
+    by_fold = {k: [c for c in cases if c.fold == k] for k in (0, 1)}
+    tuned = {k: bench.tune(bench.tuning_cases(by_fold[k])) for k in (0, 1)}
+    out = {}
+    for k in (0, 1):
+        for path in bench.PATHS:
+            for folder, tally in bench.evaluate(by_fold[k], tuned[1 - k], path).items():
+                out[(folder, path, k)] = tally
+    return out
+
+
+def _f1(tally) -> float:
+    return tally.prf()[2]
+
+
+@pytest.mark.parametrize("fold", [0, 1])
+@pytest.mark.parametrize("path", ["plain", "own"])
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_held_out_f1(held_out, folder, path, fold):
+    f1 = _f1(held_out[(folder, path, fold)])
+    if (folder, path, fold) in SHORTFALLS:
+        floor, why = SHORTFALLS[(folder, path, fold)]
+        assert f1 >= floor, (f1, why)
+        if f1 >= TARGET:
+            pytest.fail(f"{folder} {path} fold {fold} now reaches {f1:.3f}: drop it from SHORTFALLS")
+    else:
+        assert f1 >= TARGET, f1
+
+
+def test_crs_markdown_as_it_is(held_out):
+    """The CRS Markdown files in their own format (headings unmarked, '# Title' first): >= 0.9 over both folds,
+    every title right."""
+    tallies = [held_out[("A/crs_markdown", "own", k)] for k in (0, 1)]
+    pooled = bench.pooled(tallies)
+    assert _f1(pooled) >= 0.9, pooled.prf()
+    assert pooled.titles_ok == pooled.titles == 13
+
+
+def test_beats_naive_by_far(held_out):
+    for k in (0, 1):
+        cases = [c for c in corpus.all_cases() if c.fold == k]
+        naive = bench.Tally()
+        for case in cases:
+            naive.add(bench.naive(case.text), case)
+        for path in bench.PATHS:
+            assert _f1(held_out[("ALL", path, k)]) > _f1(naive) + 0.5
 
 
 def test_tab_indented_headings_give_levels():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +11,7 @@ from conftest import SEED, assert_user_error, run_cli
 from policybrief.lang.words import count_words
 from policybrief.model import block_sentences
 from policybrief.readers import read_essay
+from policybrief.readers.text_reader import title_from_path
 
 TITLES = [
     "Overview",
@@ -54,10 +56,13 @@ def test_cleanups_reported_and_applied(doc):
 
 
 def essay_words(d) -> int:
-    """The essay's words as the model should hold them: source words less list marks and reported clean-ups."""
+    """The essay's words as the model should hold them: source words less list marks, reported clean-ups and a
+    title line taken from the text (it is the document's title, not a section)."""
     removed = sum(count_words(c.before) - count_words(c.after) for c in d.cleanups)
     marks = sum(count_words(it.marker) for _, bl in d.lists() for it in bl.items)
-    return count_words(d.source) - removed - marks
+    from_text = d.title not in (dict(d.metadata).get("title"), title_from_path(Path(d.path)))
+    title = count_words(d.title) if from_text else 0
+    return count_words(d.source) - removed - marks - title
 
 
 def test_no_word_lost(doc):
@@ -212,7 +217,7 @@ def test_random_text_never_crashes_or_loses_words(tmp_path_factory, parts):
     text = "\n".join(parts)
     if not text.strip() or "\x00" in text:
         return
-    p = tmp_path_factory.mktemp("h") / "r.txt"
+    p = tmp_path_factory.mktemp("h") / "random-essay.txt"
     p.write_text(text, encoding="utf-8")
     try:
         d = read_essay(p)
@@ -232,3 +237,88 @@ def test_opening_text_gets_its_own_id_only_when_present(tmp_path):
     pre = tmp_path / "pre.txt"
     pre.write_text(body + "\nOverview\n\n" + body)
     assert [s.id for s in read_essay(pre).sections] == ["overview", "overview-2"]
+
+
+def test_markdown_with_unmarked_headings(tmp_path):
+    """A PDF-to-Markdown conversion: '# Title', the real headings as plain lines, a '# Footnotes' at the end."""
+    prose = ("The committee asked whether the programme met its goals over the period under review, and it "
+             "found that it mostly did, though with some delays in the later years.")
+    text = (f"# Trade Accounts: Overview and Policy Considerations\n\nIntroduction \n\n{prose}\n\n{prose}\n\n"
+            f"Description of the Accounts\n\n{prose}\n\nContributions\n\n{prose}\n\n{prose}\n\n"
+            f"# Footnotes\n\n| 1. | See the statute. |\n")
+    p = tmp_path / "crs.md"
+    p.write_text(text, encoding="utf-8")
+    d = read_essay(p)
+    assert d.title == "Trade Accounts: Overview and Policy Considerations"
+    assert [s.title for s in d.walk()] == ["Introduction", "Description of the Accounts", "Contributions", "Footnotes"]
+    assert d.words == essay_words(d)
+
+
+@pytest.mark.parametrize(
+    "text,title",
+    [
+        ("# DeFi Lending\n\n## Risks\n\nBorrowers post collateral that can fall in value.\n\n# Sources\n\nA list.\n",
+         "DeFi Lending"),
+        ("Version 1.0, updated 14 January 2025\n\n# A - Privacy risks\n\n## 1 Introduction\n\nThis paper looks "
+         "at the risks.\n\n## 2 Risks\n\nThere are several.\n", "A - Privacy risks"),
+        ("# Introduction\n\nThis essay has sections only.\n\n# Findings\n\nThey are set out here.\n", "Essay"),
+    ],
+)
+def test_markdown_title(tmp_path, text, title):
+    p = tmp_path / "essay.md"
+    p.write_text(text, encoding="utf-8")
+    assert read_essay(p).title == title
+
+
+@pytest.mark.parametrize(
+    "first,title,first_section",
+    [
+        ("Trade and Energy: A Partnership of Convenience", "Trade and Energy: A Partnership of Convenience", None),
+        ("Overview", "Essay", "Overview"),
+    ],
+)
+def test_text_title_from_first_line(tmp_path, first, title, first_section):
+    body = "The committee asked whether the claims survive the trip into a brief intact and found that they do.\n"
+    p = tmp_path / "essay.txt"
+    p.write_text(f"{first}\n\n{body}\nFindings\n\n{body}", encoding="utf-8")
+    d = read_essay(p)
+    assert d.title == title
+    assert [s.title for s in d.walk() if s.heading_ref] == ([first_section] if first_section else []) + ["Findings"]
+
+
+md_word = st.from_regex(r"[A-Za-z]{1,9}[.,;?!]?", fullmatch=True)
+md_line = st.tuples(
+    st.sampled_from(["", "", "# ", "## ", "### ", "- ", "* ", "1. ", "> "]), st.lists(md_word, min_size=1, max_size=14)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(md_line, st.just(("", []))), max_size=30))
+def test_random_markdown_never_crashes_or_loses_words(tmp_path_factory, lines):
+    text = "\n".join(mark + " ".join(words) for mark, words in lines)
+    if not text.strip():
+        return
+    p = tmp_path_factory.mktemp("m") / "random-essay.md"
+    p.write_text(text, encoding="utf-8")
+    d = read_essay(p)
+    removed = sum(count_words(c.before) - count_words(c.after) for c in d.cleanups)
+    from_text = d.title != title_from_path(p)
+    expected = sum(len(words) for _, words in lines) - removed - (count_words(d.title) if from_text else 0)
+    assert d.words == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(words, st.sampled_from(["", "# Title", "Heading Here", "- x", "```", "| a | b |", "> q"])),
+                max_size=30))
+def test_random_text_as_markdown_never_crashes(tmp_path_factory, parts):
+    text = "\n".join(parts)
+    if not text.strip() or "\x00" in text:
+        return
+    p = tmp_path_factory.mktemp("m") / "random-essay.md"
+    p.write_text(text, encoding="utf-8")
+    try:
+        read_essay(p)
+    except Exception as exc:  # only clear user errors are allowed
+        from policybrief.errors import InputError
+
+        assert isinstance(exc, InputError), exc

@@ -21,8 +21,8 @@ from policybrief.model import (
     SourceRef,
     Table,
 )
+from policybrief.readers.lines import unmark
 from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
-from policybrief.readers.text import unmark
 
 OPENING_ID = "overview"
 
@@ -33,6 +33,9 @@ class _Open:
     title: str
     level: int
     heading_ref: SourceRef | None
+    marked_level: int = 1
+    """The level as the reader gave it, before clamping: later headings are compared with this, so a document that
+    skips levels (`#` title, `####` sections, `######` subsections) still nests them right."""
     role: SectionRole = "analysis"
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
@@ -87,7 +90,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     b = _Builder(raw)
     stack: list[_Open] = []
     done: list[Section] = []
-    opening = _Open(OPENING_ID, "Overview", 1, None, roles.section_role("", opening=True))  # text before the first heading; its id is taken only if it has any
+    opening = _Open(OPENING_ID, "Overview", 1, None, role=roles.section_role("", opening=True))  # text before the first heading; its id is taken only if it has any
     current = opening
 
     def close(sec: _Open) -> Section:
@@ -113,7 +116,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             if current is opening and opening.blocks:
                 b.ids.add(OPENING_ID)
                 done.append(close(opening))
-            while stack and stack[-1].level >= el.level:
+            while stack and stack[-1].marked_level >= el.level:
                 attach(close(stack.pop()))
             title, changes = clean(el.text.strip(), el.offset + (len(el.text) - len(el.text.lstrip())))
             b.cleanups.extend(changes)
@@ -124,7 +127,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             sid = b.unique_id(title)
             ref = SourceRef(sid, -1, 0, el.offset, el.offset + len(el.text), None)
             level = max(1, min(el.level, (stack[-1].level + 1) if stack else 1))
-            current = _Open(sid, title, level, ref, roles.section_role(title, parent=stack[-1].role if stack else None))
+            current = _Open(sid, title, level, ref, el.level, roles.section_role(title, parent=stack[-1].role if stack else None))
             stack.append(current)
             continue
         idx = len(current.blocks)

@@ -1,6 +1,8 @@
 """Markdown through markdown-it-py: ATX and setext headings, lists, tables, YAML front matter.
 
-A lone top-level `#` heading that opens the file is the document's title, not a section.
+The opening heading is the document's title when `titles.split_title` says so (a `# Title` over `##` sections,
+or over unmarked headings). A file with few `#` headings for its length has its one-line paragraphs scored as
+plain-text headings (`unmarked.promote_unmarked`): PDF-to-Markdown conversions leave headings unmarked.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from markdown_it.token import Token
 from policybrief.model import Document
 from policybrief.readers import decode_text
 from policybrief.readers.assemble import assemble
+from policybrief.readers.headings import DEFAULT_PARAMS, HeadingParams
 from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
 from policybrief.readers.text_reader import sidecar_metadata, split_front_matter, title_from_path
+from policybrief.readers.titles import split_title
+from policybrief.readers.unmarked import few_marked_headings, promote_unmarked
 
 
 def _inline_text(tok: Token) -> str:
@@ -201,19 +206,19 @@ def _lost_runs(body: str, tokens: list[Token], offsets: _Offsets) -> list[tuple[
     return runs
 
 
-def read(path: Path, data: bytes) -> Document:
+def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Document:
+    """A Markdown essay; `params` weighs the evidence for unmarked headings (the bench passes tuned ones)."""
     text, notes = decode_text(data, str(path))
     meta = sidecar_metadata(path)
     front, body_start = split_front_matter(text, str(path))
     meta.update(front)
     elements = parse_markdown(text, body_start)
+    if few_marked_headings(elements, params):
+        elements = promote_unmarked(elements, text, params)
+    found, elements = split_title(elements, levels=True)
+    title = meta.get("title") or found
     heads = [e for e in elements if isinstance(e, RawHeading)]
-    title = meta.get("title", "")
     top = min((h.level for h in heads), default=1)
-    if heads and elements[0] is heads[0] and heads[0].level == top and sum(h.level == top for h in heads) == 1:
-        title = title or heads[0].text.strip()
-        elements = elements[1:]
-        top += 1
     for h in heads:
         h.level = max(1, h.level - top + 1)
     return assemble(RawDocument(elements, text, title or title_from_path(path), meta, notes), str(path), "markdown")

@@ -1,4 +1,8 @@
-"""The plain-text reader: decoding, front matter or sidecar metadata, then `text.parse_text`."""
+"""The plain-text reader: decoding, front matter or sidecar metadata, `text.parse_text`, then the title.
+
+The title is the front matter's or the sidecar's, else the document's opening line when `titles.split_title` finds
+one (a title line over the first heading), else the file name.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from policybrief.errors import InputError
 from policybrief.model import Document
 from policybrief.readers import decode_text
 from policybrief.readers.assemble import assemble
+from policybrief.readers.headings import DEFAULT_PARAMS, HeadingParams
 from policybrief.readers.raw import RawDocument
 from policybrief.readers.text import parse_text
+from policybrief.readers.titles import split_title
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 METADATA_KEYS = ("title", "subtitle", "organisation", "organization", "date", "author", "classification", "keywords")
@@ -52,17 +58,17 @@ def title_from_path(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or "Essay"
 
 
-def read(path: Path, data: bytes) -> Document:
+def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Document:
+    """A plain-text essay; `params` weighs the heading evidence (the bench passes tuned ones)."""
     text, notes = decode_text(data, str(path))
     meta = sidecar_metadata(path)
     front, body_start = split_front_matter(text, str(path))
     meta.update(front)
     # Blank out the front matter so offsets still point into the file as read.
     body = " " * body_start + text[body_start:] if body_start else text
-    raw = parse_text(body)
-    raw.source = text
-    if not any(True for _ in raw.elements):
+    raw = parse_text(body, params)
+    if not raw.elements:
         raise InputError("no text found in the essay", str(path))
-    return assemble(
-        RawDocument(raw.elements, text, meta.get("title") or title_from_path(path), meta, notes), str(path), "text"
-    )
+    found, elements = split_title(raw.elements, levels=False)
+    title = meta.get("title") or found or title_from_path(path)
+    return assemble(RawDocument(elements, text, title, meta, notes), str(path), "text")
