@@ -95,9 +95,7 @@ def dangling(brief: Brief, analysis: Analysis) -> list[Problem]:
             elif isinstance(block, BulletList):
                 if block.lead_in:
                     flow.append(block.lead_in)
-                flow += [s for item in block.items for s in item.sentences[:1]]
-                for item in block.items:
-                    problems += _flow(sec.title, item.sentences, analysis)
+                flow += [s for item in block.items for s in item.sentences]
         problems += _flow(sec.title, flow, analysis)
     for table in brief.tables:
         if "evidence" in table.columns:

@@ -54,6 +54,14 @@ def units(
     def closure_keys(k: int) -> frozenset[Key] | None:
         keys = set()
         needed = set(analysis.closure(k))
+        for j in sorted(needed):  # "...the following:" only with what follows it, in its own paragraph
+            if analysis.sentences[j].kind == "paragraph" and analysis.sentences[j].sentence.text.rstrip().endswith(":"):
+                nxt = j + 1
+                same = nxt < len(analysis.sentences) and analysis.sentences[nxt].sentence.ref.block == analysis.sentences[j].sentence.ref.block \
+                    and analysis.sentences[nxt].section == analysis.sentences[j].section
+                if not same:
+                    return None
+                needed |= set(analysis.closure(nxt))
         answer = analysis.answer[k]
         if answer is not None:  # a premise only with the essay's answer to it
             needed |= set(analysis.closure(answer))

@@ -64,6 +64,7 @@ SELF_REFERENCE = frozenset(
     series discussion framework approach""".split()
 )
 """Nouns after "this" that point at the document itself or at time, not at the sentence before."""
+_SELF = re.compile(r"^(this|these|that)\s+(?:[a-z]+\s+)?(" + "|".join(sorted(SELF_REFERENCE)) + r")s?\b", re.I)
 _DEMONSTRATIVE_REACH = 8
 """A demonstrative this far into a sentence ("The sum total of these motivations...") points back."""
 
@@ -95,6 +96,8 @@ def lean(text: str) -> Lean:
     noun = _demonstrative(t)
     if noun is not None:
         return Lean("referential", noun)
+    if _SELF.match(t):  # "This KEP proposes...", "This report examines...": the document itself
+        return Lean()
     if _PRONOUN.match(t) or _BACK.search(t):
         return Lean("referential")
     return Lean()
@@ -117,8 +120,8 @@ def is_hypothetical(text: str) -> bool:
     """A premise or an open question ("If ..., then this could...", "The question is whether..."): a summary
     must not end on it when the essay goes on to answer it."""
     t = text.lower()
-    return bool(re.match(r"^(if|whether|should|suppose|assuming)\b", t)) or bool(
-        re.search(r"\b(question (is|that arises is)|the natural question|whether)\b", t)
+    return bool(re.match(r"^(if|whether|suppose|assuming)\b", t)) or bool(
+        re.search(r"\b(the (natural |open |key |obvious )?question (is|that arises is|remains)|it remains to be seen)\b", t)
     )
 
 
