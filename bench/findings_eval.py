@@ -65,28 +65,17 @@ Extractor = Callable[[Path], list[FoundRow]]
 
 
 def baseline(path: Path) -> list[FoundRow]:
-    """The project's current findings tables as FoundRows.
-
-    Kinds map limitations -> limitations, drivers -> drivers, key_judgments -> key_findings (it has no
-    recommendations). The section is the item's own (`row.item.ref.section`): `row.section` is where the row's
-    evidence was found, which may be another section.
-    """
+    """The project's findings tables (`policybrief.analysis.findings.tables`) as FoundRows: kinds limitations,
+    drivers, recommendations, and key_judgments -> key_findings; the section is where the item is listed."""
     from policybrief.analysis import analyse
     from policybrief.analysis.findings import tables
-    from policybrief.model import BulletList, Table
     from policybrief.readers import read_essay
 
     doc = read_essay(path)
-    sections = {s.id: s for s in doc.walk()}
-    kinds = {"limitations": "limitations", "drivers": "drivers", "key_judgments": "key_findings"}
     out = []
     for kind, rows in tables(analyse(doc)).items():
         for row in rows:
-            ref = row.item.ref
-            sec = sections.get(ref.section)
-            block = sec.blocks[ref.block] if sec and 0 <= ref.block < len(sec.blocks) else None
-            source = "list" if isinstance(block, BulletList) else "table" if isinstance(block, Table) else "prose"
-            out.append(FoundRow(kinds.get(kind, kind), row.item.text, sec.title if sec else ref.section, source))
+            out.append(FoundRow("key_findings" if kind == "key_judgments" else kind, row.item.text, row.section_title, row.source))
     return out
 
 

@@ -225,15 +225,13 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
     )
     summary = tuple(analysis.sentences[k].sentence for k in picked)
     found = find_tables(analysis) if profile.tables.include else {}
-    tables = tuple(
-        FindingsTable(
-            kind,
-            profile.tables.titles.get(kind, kind.replace("_", " ").capitalize()),
-            tuple(profile.tables.columns),
-            tuple(found[kind]),
-        )
+    with_evidence = "evidence" in profile.tables.columns
+    shown = {kind: [r for r in found.get(kind, []) if r.evidence or not with_evidence] for kind in profile.tables.include}
+    tables = tuple(  # a row without evidence is left out where the table shows evidence; a table without rows too
+        FindingsTable(kind, profile.tables.titles.get(kind, kind.replace("_", " ").capitalize()), tuple(profile.tables.columns),
+                      tuple(shown[kind]))
         for kind in profile.tables.include
-        if found.get(kind)
+        if shown[kind]
     )
     date = brief_date(doc)
     source = " ".join(

@@ -14,10 +14,10 @@ from policybrief.lang.cleanup import Cleanup
 from policybrief.lang.roles import SECTION_ROLES, SectionRole
 from policybrief.lang.words import count_words
 
-ListRole = Literal["key_judgments", "drivers", "limitations", "other"]
+ListRole = Literal["key_judgments", "recommendations", "drivers", "limitations", "other"]
 """What a bullet list is."""
 LIST_ROLES: tuple[ListRole, ...] = get_args(ListRole)
-TableKind = Literal["limitations", "drivers", "key_judgments"]
+TableKind = Literal["limitations", "drivers", "key_judgments", "recommendations"]
 """The findings tables a profile can ask for (each from the lists of the same role)."""
 TABLE_KINDS: tuple[TableKind, ...] = get_args(TableKind)
 
@@ -268,9 +268,13 @@ class FindingRow:
     evidence: tuple[Sentence, ...]
     """One or two sentences of the essay that discuss it."""
     section: str
-    """Id of the section where it is discussed."""
+    """Id of the section where the item is listed (or stated)."""
     section_title: str = ""
     """That section's title."""
+    context: str = ""
+    """The list's lead-in or the heading the item came from ("Drawbacks: Method A" when a heading repeats)."""
+    source: str = "list"
+    """Where the row comes from: `list`, `prose` or `table`."""
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,213 @@
-"""Findings tables: each item of a limitations, drivers or key-judgments list with the essay's own evidence.
+"""Findings tables: limitations, drivers, key judgments and recommendations, each row an item of the essay with
+the essay's own evidence for it and where it is discussed.
 
-Evidence for an item is chosen from the body's prose sentences: term overlap with the item (IDF-weighted),
-plus the section whose title names the item's subject, plus sentences that say they state such a finding
-("Another limitation is..."). The second evidence sentence must cover terms of the item the first did not.
-Where an essay has no limitations list but a section on limitations or risks in prose, its rows are the
-sentences there that state one.
+Rows come from three places:
+- lists whose role (lead-in, section title and role, items) says they are one of these kinds; mitigations,
+  benefits, examples and instructions are lists of another kind and give no row;
+- prose: sentences that state a limitation, a recommendation or a finding in a section whose role says so
+  ("Drawbacks", "Risks and Mitigations", "Recommendations", "Conclusions"), and sentences anywhere that say what
+  they are ("One limitation is...", "Another concern...", "The main drawback...");
+- tables whose header names risks, threats or limitations (a risk register): the cell that names each one.
+
+Each row keeps its context (the list or heading it came from, and for a repeated heading such as "Drawbacks",
+which part of the essay it belongs to) and the section where the item is listed. Its evidence is the sentence of
+the essay that supports it best: it shares the item's telling terms, does not say the opposite, is not quoted
+half-way (see `check`), and is used for no other row. No evidence is better than weak evidence.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from policybrief.analysis import Analysis
 from policybrief.lang.roles import ROLE_PATTERNS
 from policybrief.lang.words import content_terms
-from policybrief.model import TABLE_KINDS, BulletList, FindingRow, Sentence, TableKind
+from policybrief.model import TABLE_KINDS, BulletList, FindingRow, Paragraph, Section, Sentence, SourceRef, Table, TableKind
 
-_STATES = {
-    "limitations": re.compile(r"\b(limitation|constraint|limit|risk|tension|friction|challenge|concern|problem)s?\b", re.I),
-    "drivers": re.compile(r"\b(motivat\w*|incentive|driver|reason|interest|benefit|seek|desire)s?\b", re.I),
-    "key_judgments": re.compile(r"\b(likely|will|remain|judge|assess)\b", re.I),
+KIND_WORDS: dict[TableKind, re.Pattern[str]] = {
+    "limitations": re.compile(
+        r"\b(limitations?|limits?|constraints?|risks?|risky|challenges?|concerns?|drawbacks?|downsides?|disadvantages?|"
+        r"problems?|issues?|weakness(es)?|weak point|vulnerab\w*|threats?|attacks?|tensions?|frictions?|pitfalls?|"
+        r"obstacles?|barriers?|caveats?|costs?|complex\w*|complicat\w*|burden\w*|break(s|ing)?|confus\w*|unclear|"
+        r"difficult\w*|harder|unsustainable|cannot|can['’]t|unable|not (possible|clear|reliable|address|cover|allow|"
+        r"work)|does not|doesn['’]t|won['’]t|isn['’]t|lack\w*|misconfigur\w*|hang\w*|fail\w*|expos\w*|malicious\w*|"
+        r"unreliable|redundant|verbose|disappoint\w*|lag\w*|suspicio\w*|competition|worr\w*|implications?|"
+        r"leaves? out|may change|might not|not be clear|additional thing|take care|could easily|tamper\w*|"
+        r"exposure|latency|slow\w*|overhead|expensive|burden|borne|drawback|unsustainable|anomal\w*|less \w+|"
+        r"incorrect\w*|unfortunate\w*|churn|degradation|racing|broken|breakage|fragmentation|bloat|hard|lose|loss|"
+        r"reduces? (the )?(predictab\w*|accuracy|performance)|(may|might|could|can|will) (cause|result in|become|lead to|"
+        r"induce|need to|not))\b",
+        re.I,
+    ),
+    "drivers": re.compile(r"\b(reasons?|motivat\w*|drivers?|incentives?|factors?|because|benefits? from|seeks?|desire)\b", re.I),
+    "recommendations": re.compile(
+        r"\b(congress|policymakers|lawmakers|legislators|members)\b.{0,40}\b(could|might|may|should|consider\w*|face|"
+        r"wish)\b|\b(should|recommend\w*)\b|\b(issues?|questions?|options?|considerations?) for (congress|policymakers)\b|"
+        r"\boptions? (include|would|could)\b|^(another|one|a further|a related|finally, an?( ongoing)?) (issue|option|"
+        r"question|consideration)",
+        re.I,
+    ),
+    "key_judgments": re.compile(r".", re.I),
 }
+"""Words with which a sentence states a finding of each kind."""
+
+STATES: dict[TableKind, re.Pattern[str]] = {
+    "limitations": re.compile(
+        r"^(the |a |one |another |an )?((main|major|key|biggest|primary|final|further|second|third|important|"
+        r"potential|additional|related|notable|other|significant|obvious|weak)\s+)*(limitation|drawback|risk|"
+        r"concern|challenge|downside|disadvantage|weakness|problem|issue|threat|weak point|cost)s?\b"
+        r"|^(there is|there are|there's) (a |some |also (a |some )?)?(risk|concern|drawback|downside|danger|"
+        r"limitation|challenge)",
+        re.I,
+    ),
+    "drivers": re.compile(r"^(the |a |one |another )?((main|major|key|final|further|second|other|primary|"
+                          r"somewhat weaker)[, ]+)*(reason|motivat\w*|driver|incentive)s?\b", re.I),
+    "recommendations": re.compile(r"^(we|gao|crs|the committee) recommends?\b|\bshould\b", re.I),
+    "key_judgments": re.compile(r"^(we|gao) (found|find|concluded?)\b|^(in|overall|in sum|in conclusion)\b.*\bfound\b",
+                                re.I),
+}
+"""How a sentence announces what it is ("Another limitation is...", "A major risk of...", "We found...")."""
+NOT_A_FINDING = re.compile(
+    r"^(however|but|fortunately|to mitigate|mitigat\w*|this (risk|concern|issue) (is|can be|will be) (mitigated|addressed)|"
+    r"for example|for instance|e\.g\.|note:|in (practice|fact)|that said|to (avoid|address|prevent|reduce)|"
+    r"we (will|plan|intend|propose|expect|believe|think|do not expect|don['’]t expect)|this (can|could|will) be (mitigated|"
+    r"addressed|avoided)|the (mitigation|solution|fix)|users? can\b(?!['’]t| ?not)|you can\b(?!['’]t| ?not)|"
+    r"it is (important|essential|recommended|advisable|necessary) to|in previous discussions|since .{0,80} out of scope)\b"
+    r"|\b(mitigat\w*|is not a (concern|problem|risk)|not (a|an) (issue|problem|concern)|no (risk|concern|drawback)s?\b|"
+    r"address(es|ed)? (both |these |this |the |those )?(concerns?|issues?|risks?|problems?)|should (ensure|verify|check|use)|"
+    r"are essential to|low risk|reduces? (the )?risks?|not concerned|(don['’]t|does not|doesn['’]t|do not) seem|"
+    r"is expected to be|(no|any) threat|not (be )?(relevant|significant)|out of scope)",
+    re.I,
+)
+"""A sentence in a risks section that reassures, mitigates, advises or illustrates rather than states a risk."""
+NOT_FINDING_SECTIONS = re.compile(r"\b(mitigat\w*|advantages?|benefits?|pros|examples?|alternatives?( considered)?)\b", re.I)
+"""Sections that hold no rows: mitigations, advantages, examples, rejected alternatives."""
+_ALTERNATIVES = re.compile(r"^(alternatives?|alternatives? considered|alternative (designs?|approaches|solutions))$|"
+                           r"^alternative\b(?!.*\b(chosen|primary|selected|adopted|preferred)\b)", re.I)
+PROSE_ROLES: dict[str, TableKind] = {"limitations": "limitations", "recommendations": "recommendations",
+                                     "findings": "key_judgments", "conclusion": "key_judgments"}
+TABLE_HEADER = re.compile(r"\b(risks?|threats?|attacks?|limitations?|drawbacks?|challenges?|concerns?|vulnerabilit\w*)\b", re.I)
+TABLE_NOT = re.compile(r"\b(requirements?|specifications?|settings?|configuration|safe|index)\b", re.I)
+EVIDENCE_MIN = 0.3
+"""Least share of an item's telling terms (IDF-weighted) its evidence must hold."""
+EVIDENCE_MAX_WORDS = 70
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: TableKind
+    item: Sentence
+    section: Section
+    context: str
+    source: str
+    """list | prose | table"""
+
+
+def _body(analysis: Analysis) -> list[Section]:
+    return [s for s in analysis.doc.walk() if s.role != "back-matter"]
+
+
+def _context(sec: Section, parents: dict[str, Section], repeated: set[str], lead: str = "") -> str:
+    """What a reader needs to place a row: the list's lead-in, else the heading; a heading the essay repeats
+    ("Drawbacks" under three approaches) names the part it belongs to."""
+    title = sec.title
+    if title.lower() in repeated and sec.id in parents:
+        title = f"{title}: {parents[sec.id].title}"
+    return lead or title
+
+
+def candidates(analysis: Analysis) -> Iterator[Candidate]:
+    """Every row the essay offers, before evidence: from lists, prose and tables, in essay order."""
+    body = _body(analysis)
+    parents = {c.id: s for s in analysis.doc.walk() for c in s.subsections}
+    counts: dict[str, int] = {}
+    for sec in analysis.doc.walk():
+        counts[sec.title.lower()] = counts.get(sec.title.lower(), 0) + 1
+    repeated = {t for t, n in counts.items() if n > 1}
+    for sec in body:
+        if NOT_FINDING_SECTIONS.search(sec.title) and not ROLE_PATTERNS["limitations"].search(sec.title) or _rejected(sec, parents):
+            continue
+        context = _context(sec, parents, repeated)
+        prose_kind = PROSE_ROLES.get(sec.role)
+        # A section that lists its limitations (or drivers...) states them there: its prose discusses them.
+        listed = {b.role for b in sec.blocks if isinstance(b, BulletList)}
+        for block in sec.blocks:
+            if isinstance(block, BulletList):
+                if block.role != "other":
+                    kind: TableKind = block.role
+                    lead = block.lead_in.text if block.lead_in else ""
+                    for it in block.items:
+                        if not NOT_A_FINDING.search(it.sentences[0].text[:80]) or kind != "limitations":
+                            yield Candidate(kind, Sentence(it.text, it.ref), sec, _context(sec, parents, repeated, lead), "list")
+            elif isinstance(block, Table):
+                yield from _table_rows(block, sec, context)
+            elif isinstance(block, Paragraph):
+                for s in block.sentences:
+                    k = analysis.index.get(s.ref)
+                    if k is None or analysis.sentences[k].fragment:
+                        continue
+                    stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
+                    if stated == "limitations" and sec.role == "introduction":
+                        stated = "drivers"  # a Motivation's "another concern of mine": a reason for the change
+                    if stated == "limitations" and prose_kind == "recommendations":
+                        stated = "recommendations"  # "Another issue for Congress is whether..."
+                    if stated in listed:
+                        continue
+                    if stated in ("limitations", "drivers") or (stated and prose_kind == stated) or (
+                        stated == "recommendations" and prose_kind == "key_judgments"
+                    ):
+                        if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text[:80]):
+                            yield Candidate(stated, s, sec, context, "prose")
+                        continue
+                    if prose_kind and prose_kind not in listed and _states(s.text, prose_kind, k, analysis):
+                        yield Candidate(prose_kind, s, sec, context, "prose")
+
+
+def _rejected(sec: Section, parents: dict[str, Section]) -> bool:
+    """A section under "Alternatives": designs the essay rejected, whose pros and cons are not findings."""
+    p: Section | None = sec
+    while p is not None:
+        if _ALTERNATIVES.match(p.title.strip()):
+            return True
+        p = parents.get(p.id)
+    return False
+
+
+def _states(text: str, kind: TableKind, k: int, analysis: Analysis) -> bool:
+    """A prose sentence in a section of this kind that states one (not one that mitigates, asks or illustrates)."""
+    if text.rstrip().endswith("?") or re.match(r"^(for example|for instance|e\.g\.)", text, re.I):
+        return False
+    if kind in ("limitations", "drivers"):
+        if NOT_A_FINDING.search(text[:80]) or analysis.sentences[k].lean.kind == "connective":
+            return False
+    elif kind == "key_judgments" and (
+        analysis.sentences[k].lean.kind == "referential"
+        or re.search(r"\b(recommendations?|agreed|disagreed|stated that|commented|comments)\b", text, re.I)
+    ):
+        return False
+    return bool(KIND_WORDS[kind].search(text))
+
+
+def _table_rows(table: Table, sec: Section, context: str) -> Iterator[Candidate]:
+    """A risk register: one row per risk, the cell naming it (the column whose header names risks or threats)."""
+    header = [h.strip() for h in table.header]
+    if not header or any(TABLE_NOT.search(h) for h in header) or re.search(r"mitigat", sec.title, re.I):
+        return
+    named = [i for i, h in enumerate(header) if TABLE_HEADER.search(h)]
+    if not named:
+        return
+    col = next((i for i in named if re.search(r"\b(title|description|name)\b", header[i], re.I)), named[0])
+    for r, row in enumerate(table.rows):
+        cell = row[col].strip() if col < len(row) else ""
+        if len(re.sub(r"[^A-Za-z]", "", cell)) < 3 or re.fullmatch(r"[A-Z]{0,3}[-_.]?\d[\w.-]*", cell):
+            continue
+        ref = SourceRef(sec.id, table.ref.block, r, table.ref.start, table.ref.end, r)
+        yield Candidate("limitations", Sentence(cell, ref), sec, context, "table")
+
+
+# ------------------------------------------------------------------------------------------------ evidence
 
 
 @dataclass
@@ -32,7 +218,7 @@ class _Index:
     titles: dict[str, set[str]]
     terms: list[set[str]]
     postings: dict[str, list[int]]
-    """Term -> prose sentences (not near-duplicates) holding it, in source order."""
+    """Term -> prose sentences (not near-duplicates, not back matter) holding it, in source order."""
 
 
 def _index(analysis: Analysis) -> _Index:
@@ -40,7 +226,7 @@ def _index(analysis: Analysis) -> _Index:
     terms = [set(ts) for ts in m.terms]
     postings: dict[str, list[int]] = {}
     for k, info in enumerate(analysis.sentences):
-        if info.kind == "paragraph" and k not in analysis.duplicates:
+        if info.kind == "paragraph" and k not in analysis.duplicates and info.section_role != "back-matter":
             for t in terms[k]:
                 postings.setdefault(t, []).append(k)
     return _Index(
@@ -51,88 +237,118 @@ def _index(analysis: Analysis) -> _Index:
     )
 
 
-def evidence_for(
-    analysis: Analysis, item_text: str, kind: str, home: str, limit: int = 2, index: _Index | None = None
-) -> list[int]:
-    """Indexes of the best one or two prose sentences that discuss an item."""
-    ix = index or _index(analysis)
-    idf, titles = ix.idf, ix.titles
-    want = set(content_terms(item_text))
+_NEGATED = re.compile(r"\b(no|not|little|never|neither|nor|without|more than they)\b", re.I)
+
+
+def _opposes(text: str, kind: TableKind) -> bool:
+    """Evidence that says the opposite of a limitation ("little evidence ... of any major tension", "converge more
+    than they diverge") or of a driver."""
+    if kind not in ("limitations", "drivers"):
+        return False
+    head = text
+    return bool(re.search(r"\b(little|no) evidence\b|\bmore than they\b|\bis not (a|an) (major |significant )?(source|"
+                          r"concern|problem|issue|risk)\b", head, re.I))
+
+
+EVIDENCE_UNIT_WORDS = 60
+"""A sentence that leans on others is evidence only together with them, and only if all of them stay this short."""
+
+
+def _unit(analysis: Analysis, k: int, kind: TableKind) -> list[int] | None:
+    """The sentences quoted when k is the evidence: k alone, or with what it leans on ("Another limitation..."
+    may open a cell of a limitations table alone); None when that would be too long or cannot be shown."""
+    if not analysis.depends[k]:
+        return [k]
+    lean = analysis.sentences[k].lean
+    if lean.kind == "additive" and ROLE_PATTERNS.get(kind, ROLE_PATTERNS["limitations"]).search(lean.noun or ""):
+        return [k]
+    members = list(analysis.closure(k))
+    infos = analysis.sentences
+    if members[0] < 0 or any(infos[j].kind != "paragraph" or infos[j].section != infos[k].section for j in members):
+        return None
+    return members if sum(infos[j].sentence.words for j in members) <= EVIDENCE_UNIT_WORDS else None
+
+
+def evidence_for(analysis: Analysis, cand: Candidate, ix: _Index, used: set[int]) -> list[int]:
+    """The sentence that best supports the item (with what it leans on), and a second one when it adds what the
+    first leaves out."""
+    want = set(content_terms(cand.item.text))
+    own = analysis.index.get(cand.item.ref)
     if not want:
         return []
-    total = sum(idf.get(t, 1.0) for t in want)
+    total = sum(ix.idf.get(t, 1.0) for t in want)
+    telling = max(want, key=lambda t: (ix.idf.get(t, 1.0), t))
     scored: list[tuple[float, int]] = []
-    candidates = sorted({k for t in want for k in ix.postings.get(t, ())})
-    for k in candidates:
+    units: dict[int, list[int]] = {}
+    for k in sorted({k for t in want for k in ix.postings.get(t, ())}):
         info = analysis.sentences[k]
-        if analysis.depends[k] and not (info.lean.kind == "additive" and _STATES[kind].search(info.lean.noun or "")):
-            continue  # evidence that leans on a sentence the table does not show would be quoted half-way
-        overlap = sum(idf.get(t, 1.0) for t in want & ix.terms[k]) / total
-        title_hit = len(want & titles.get(info.section, set())) / len(want)
-        score = overlap + 0.5 * title_hit
-        # The bonuses only rank sentences that discuss the item: a sentence about the list as a whole ("The sum total
-        # of these motivations...") sits in the list's own section and names the kind, but shares a word at most.
-        if overlap + title_hit >= 0.25:
-            if _STATES[kind].search(info.sentence.text):
-                score += 0.25
-            if info.section == home:
-                score += 0.1
+        unit = _unit(analysis, k, cand.kind)
+        if k == own or unit is None or used & set(unit) or info.sentence.words > EVIDENCE_MAX_WORDS:
+            continue
+        units[k] = unit
+        share = sum(ix.idf.get(t, 1.0) for t in want & ix.terms[k]) / total
+        if share < EVIDENCE_MIN and telling not in ix.terms[k]:
+            continue
+        if any(_opposes(analysis.sentences[j].sentence.text, cand.kind) for j in unit):
+            continue
+        title_hit = len(want & ix.titles.get(info.section, set())) / len(want)
+        score = share + 0.3 * title_hit
+        if KIND_WORDS[cand.kind].search(info.sentence.text):
+            score += 0.2
+        if info.section == cand.section.id:
+            score += 0.15
         scored.append((score, k))
     scored.sort(key=lambda p: (-p[0], p[1]))
     if not scored:
         return []
     first = scored[0][1]
-    picked = [first]
-    if limit > 1:
-        covered = ix.terms[first] & want
-        rest = want - covered
-        if rest:
-            best, best_gain = None, 0.0
-            for _score, k in scored[1:40]:
-                if analysis.sentences[k].section != analysis.sentences[first].section:
-                    continue
-                gain = sum(idf.get(t, 1.0) for t in rest & ix.terms[k]) / total
-                if gain > best_gain + 1e-9:
-                    best, best_gain = k, gain
-            if best is not None and best_gain >= 0.15:
-                picked.append(best)
-    return picked
+    picked = list(units[first])
+    rest = want - ix.terms[first]
+    if rest and len(picked) == 1:
+        for _score, k in scored[1:30]:
+            gain = sum(ix.idf.get(t, 1.0) for t in rest & ix.terms[k]) / total
+            more = set(units[k]) - set(picked)
+            if gain >= 0.2 and analysis.sentences[k].section == analysis.sentences[first].section and (
+                more == {k} and (not analysis.depends[k] or set(analysis.depends[k]) <= set(picked))
+            ):
+                picked.append(k)
+                break
+    return sorted(picked)
 
 
-def tables(analysis: Analysis) -> dict[TableKind, list[FindingRow]]:
-    """Rows for every kind: from the essay's lists of that role, else (limitations) from a prose section."""
-    out: dict[TableKind, list[FindingRow]] = {k: [] for k in TABLE_KINDS}
-    ix = _index(analysis)
-    titles = {s.id: s.title for s in analysis.doc.walk()}
-    for sec, bl in analysis.doc.lists():
-        if bl.role == "other":
-            continue
-        for item in _items(bl):
-            ev = evidence_for(analysis, item.text, bl.role, sec.id, index=ix)
-            sents = tuple(analysis.sentences[k].sentence for k in sorted(ev))
-            where = analysis.sentences[ev[0]].section if ev else sec.id
-            out[bl.role].append(FindingRow(item, sents, where, titles.get(where, where)))
-    if not out["limitations"]:
-        out["limitations"] = _prose_limitations(analysis, titles)
+RESTATES = 0.4
+"""A prose row sharing this much of its terms with a listed item of its kind restates that item: it is evidence."""
+
+
+def _without_restatements(found: list[Candidate], ix: _Index) -> list[Candidate]:
+    """Drop prose rows that restate a listed item ("Another limitation could arise from friction ... in Central
+    Asia" beside the listed "friction over Chinese activities in Central Asia ..."): they are that item's evidence."""
+    listed = [(c.kind, set(content_terms(c.item.text))) for c in found if c.source != "prose"]
+    out = []
+    for c in found:
+        if c.source == "prose":
+            terms = set(content_terms(c.item.text))
+            if any(kind == c.kind and item and len(terms & item) / min(len(terms), len(item)) >= RESTATES
+                   for kind, item in listed):
+                continue
+        out.append(c)
     return out
 
 
-def _items(bl: BulletList) -> list[Sentence]:
-    """Each item as one Sentence (items of several sentences joined), keeping the item's SourceRef."""
-    return [Sentence(it.text, it.ref) for it in bl.items]
-
-
-def _prose_limitations(analysis: Analysis, titles: dict[str, str]) -> list[FindingRow]:
-    pattern = ROLE_PATTERNS["limitations"]
-    rows = []
-    for sec in analysis.doc.walk():
-        if not pattern.search(sec.title):
+def tables(analysis: Analysis) -> dict[TableKind, list[FindingRow]]:
+    """The rows of every kind, each item once, with its evidence (never shared between rows)."""
+    out: dict[TableKind, list[FindingRow]] = {k: [] for k in TABLE_KINDS}
+    ix = _index(analysis)
+    found = _without_restatements(list(candidates(analysis)), ix)
+    used = {k for c in found if (k := analysis.index.get(c.item.ref)) is not None}  # an item is no other row's evidence
+    seen: set[str] = set()
+    for cand in found:
+        key = " ".join(cand.item.text.lower().split())
+        if key in seen:
             continue
-        for k, info in enumerate(analysis.sentences):
-            if info.section != sec.id or info.kind != "paragraph" or info.fragment:
-                continue
-            if pattern.search(info.sentence.text) and k not in analysis.duplicates:
-                nxt = analysis.sentences[k + 1] if k + 1 < len(analysis.sentences) else None
-                ev = (nxt.sentence,) if nxt and nxt.section == sec.id and nxt.kind == "paragraph" else ()
-                rows.append(FindingRow(info.sentence, ev, sec.id, titles.get(sec.id, sec.id)))
-    return rows
+        seen.add(key)
+        ev = evidence_for(analysis, cand, ix, used)
+        used.update(ev)
+        out[cand.kind].append(FindingRow(cand.item, tuple(analysis.sentences[k].sentence for k in ev), cand.section.id,
+                                         cand.section.title, cand.context, cand.source))
+    return out

@@ -12,42 +12,62 @@ from typing import Literal, get_args
 
 ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "key_judgments": re.compile(
-        r"\b(key (judg(e)?ments?|findings?|points?|takeaways?|messages?)|bottom line|main findings?|"
-        r"conclusions?|judg(e)?ments?|takeaways?|highlights?|in brief|summary of findings)\b",
+        r"\b(key (judg(e)?ments?|findings?|points?|takeaways?|messages?)|bottom line|main (findings?|points?)|"
+        r"conclusions?|judg(e)?ments?|takeaways?|highlights?|in brief|summary of findings|lessons? learned|"
+        r"what (gao|we) found|findings)\b",
+        re.I,
+    ),
+    "recommendations": re.compile(
+        r"\b(recommend(ation)?s?|recommended|options? for (congress|policymakers)|(issues|considerations|questions) "
+        r"for (congress|policymakers)|policy options?|(legislative|policy) considerations|matters? for congressional "
+        r"consideration|next steps|should consider)\b",
         re.I,
     ),
     "drivers": re.compile(
-        r"\b(drivers?|driving|motivations?|motives?|incentives?|reasons?|rationales?|interests? (that|which) "
-        r"(drive|animate)|factors? (behind|driving|that drive)|why|animate[sd]?|impetus)\b",
+        r"\b(drivers?|driving|motivations?|motivators?|motives?|incentives?|reasons?|rationales?|interests? (that|which) "
+        r"(drive|animate)|factors?|why|animate[sd]?|impetus)\b",
         re.I,
     ),
     "limitations": re.compile(
-        r"\b(limitations?|limits?|constraints?|constrain(s|ed)?|risks?|challenges?|caveats?|drawbacks?|"
-        r"concerns?|obstacles?|weakness(es)?|vulnerabilit(y|ies)|shortcomings?|frictions?|tensions?|"
-        r"threats?|problems?|barriers?|impediments?|downsides?|pitfalls?|uncertaint(y|ies))\b",
+        r"\b(limitations?|limits?|constraints?|constrain(s|ed)?|risks?|challenges?|caveats?|drawbacks?|cons|"
+        r"disadvantages?|concerns?|obstacles?|weakness(es)?|vulnerabilit(y|ies)|shortcomings?|frictions?|tensions?|"
+        r"threats?|problems?|barriers?|impediments?|downsides?|pitfalls?|uncertaint(y|ies)|attacks?)\b",
         re.I,
     ),
 }
-_NOT_A_PROBLEM = re.compile(
-    r"\b(mitigat\w*|benefits?|advantages?|opportunit(y|ies)|solutions?|remed(y|ies)|recommendations?|"
-    r"countermeasures?|safeguards?|best practices?|strengths?|ways to (reduce|address|manage)|"
-    r"address(ing)?|overcom\w*|reduc(e|ing) (the )?risks?)\b",
+ROLES = ("key_judgments", "recommendations", "drivers", "limitations")
+_NOT_A_FINDING = re.compile(
+    r"\b(mitigat\w*|benefits?|advantages?|pros|opportunit(y|ies)|solutions?|remed(y|ies)|countermeasures?|"
+    r"safeguards?|best practices?|strengths?|ways to (reduce|address|manage|avoid)|address(ing)?|overcom\w*|"
+    r"reduc(e|ing) (the |this |these )?risks?|examples?|for instance|such as|e\.g\.|instructions?|steps?|how to|"
+    r"avoid|prevent|requirements?|questions?|will be validated|strategies|common areas|alternatives?|"
+    r"rejected|considered but|undesi?rable)\b|approach\s*:",
     re.I,
 )
+"""Words that make a list something else: mitigations, benefits, examples, instructions, questions, alternatives."""
+_IMPERATIVE = re.compile(
+    r"^(use|review|consider|ensure|avoid|require|make|build|start|plan|include|keep|define|establish|create|do|"
+    r"don['’]t|hire|set|write|test|engage|break|work|get|give|take|identify|develop|prioriti[sz]e|limit|look|ask|"
+    r"provide|focus|adopt|allow|encourage|choose|find|assign|document|treat|talk|involve|conduct|publish|share|"
+    r"budget|pay|buy|favor|favour|insist|monitor|track|measure|evaluate|assess|invest|train|clarify|reduce)\b",
+    re.I,
+)
+_SECTION_PRIOR = {"limitations": "limitations", "recommendations": "recommendations", "findings": "key_judgments",
+                  "conclusion": "key_judgments"}
 
 
-def _score(text: str, weight: float, scores: dict[str, float]) -> None:
+def _score(text: str, weight: float, scores: dict[str, float]) -> bool:
+    """Add `weight` to each role `text` names; a mitigation, benefit or example word counts against them.
+    True when the text names something that is not a finding."""
     if not text:
-        return
-    counter = bool(_NOT_A_PROBLEM.search(text))
-    for role, pattern in ROLE_PATTERNS.items():
-        if pattern.search(text):
-            if counter and role != "key_judgments":
-                scores[role] -= weight
-            else:
-                scores[role] += weight
+        return False
+    counter = bool(_NOT_A_FINDING.search(text))
+    for role in ROLES:
+        if ROLE_PATTERNS[role].search(text):
+            scores[role] += -weight if counter and role in ("limitations", "drivers") else weight
     if counter:
         scores["other"] += weight
+    return counter
 
 
 def classify(
@@ -56,25 +76,41 @@ def classify(
     items: list[str],
     *,
     opening_section: bool = False,
+    section_role: str = "analysis",
 ) -> str:
-    """The role of a list from its lead-in, its section's title and its items."""
-    scores = {"key_judgments": 0.0, "drivers": 0.0, "limitations": 0.0, "other": 0.0}
-    _score(lead_in, 3.0, scores)
-    _score(section_title, 1.5, scores)
-    item_hits = {"limitations": 0, "drivers": 0, "key_judgments": 0}
+    """The role of a list: key_judgments, recommendations, drivers, limitations or other, from its lead-in (and the
+    sentence before it), its section's title and role, and its items."""
+    scores = {role: 0.0 for role in (*ROLES, "other")}
+    negative_lead = _score(lead_in, 3.0, scores)
+    negative_title = _score(section_title, 1.5, scores) and not ROLE_PATTERNS["limitations"].search(section_title)
+    if section_role in _SECTION_PRIOR and not negative_lead:
+        scores[_SECTION_PRIOR[section_role]] += 1.5
+    item_hits = dict.fromkeys(ROLES, 0)
+    imperative = 0
     for item in items:
         first = " ".join(item.split()[:12])
+        imperative += bool(_IMPERATIVE.match(item.lstrip("*_ ")))
         for role in item_hits:
             if ROLE_PATTERNS[role].search(first):
                 item_hits[role] += 1
     for role, hits in item_hits.items():
         if items and hits / len(items) >= 0.5:
             scores[role] += 1.0
+    if items and imperative / len(items) >= 0.5:
+        # Advice: recommendations where the essay sums up or recommends, else instructions (not a finding).
+        if section_role in ("summary", "recommendations", "conclusion") or scores["recommendations"] > 0:
+            scores["recommendations"] += 2.5
+        else:
+            scores["other"] += 2.5
+    elif section_role == "summary" and items and not negative_lead:
+        scores["key_judgments"] += 1.0
     # An unintroduced list of full-sentence judgments opening an essay is its key judgments.
     if opening_section and not lead_in and items:
         long_items = sum(1 for it in items if len(it.split()) >= 12 and it.rstrip().endswith((".", "”", '"')))
         if long_items / len(items) >= 0.5:
             scores["key_judgments"] += 2.5
+    if negative_lead or (negative_title and scores["other"] >= max(scores[r] for r in ROLES)):
+        return "other"
     best = max(scores, key=lambda r: (scores[r], r == "other"))
     return best if scores[best] >= 1.0 and best != "other" else "other"
 
@@ -96,11 +132,13 @@ _TITLE_PATTERNS: tuple[tuple[SectionRole, str], ...] = (
                     r"(table of )?contents$|index$|glossary|(list of )?(acronyms|abbreviations)|appendix|annex|"
                     r"related (gao )?products|order by phone|obtaining copies|connect with|to report fraud|"
                     r"gao.s mission|implementation history|release signoff checklist|infrastructure needed)"),
+    ("findings", r"^(key )?(findings|judg(e)?ments|results)\b|^what (gao|we) found|^main findings|^assessment\b|"
+                 r"\bfindings\b|^lessons? learned"),
     ("summary", r"^(executive summary|summary|overview|abstract|in brief|at a glance|synopsis|highlights|"
                 r"bottom line|key (points|takeaways|messages))\b"),
-    ("findings", r"^(key )?(findings|judg(e)?ments|results)\b|^what (gao|we) found|^main findings|^assessment\b"),
     ("recommendations", r"\brecommendations?\b|^(policy )?options\b|\boptions for (congress|policymakers)|"
                         r"\b(issues|considerations|questions) for (congress|policymakers)|^policy (considerations|issues)|"
+                        r"\bissues (in|before|facing) (the )?(\d+\s?\w* )?congress|"
                         r"^matters? for congressional consideration|^next steps|^the way forward|^what gao recommends"),
     ("limitations", r"\b(limitations?|risks?|drawbacks?|disadvantages?|concerns?|caveats?|challenges?|threats?|"
                     r"constraints?|vulnerabilit(y|ies)|weakness(es)?|downsides?|pitfalls?|shortcomings?)\b"),

@@ -100,7 +100,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             assert isinstance(bl, BulletList)
             role = roles.classify(
                 f"{context} {lead}".strip(), "" if sec.id == OPENING_ID else sec.title, items,
-                opening_section=sec.id == OPENING_ID,
+                opening_section=sec.id == OPENING_ID, section_role=sec.role,
             )
             blocks[idx] = BulletList(bl.items, bl.lead_in, bl.ordered, role)  # type: ignore[arg-type]
         return Section(sec.id, sec.title, sec.level, tuple(blocks), tuple(sec.children), sec.heading_ref, sec.role)
