@@ -60,8 +60,8 @@ class Analysis:
     """The TF-IDF term matrix over `sentences`."""
     centrality: FloatArray
     """LexRank score per sentence, scaled so that the most central sentence scores 1."""
-    position_prior: FloatArray
-    """Per sentence, how early it comes: (1 - position)^5 (reports state their case early)."""
+    positions: FloatArray
+    """Per sentence, where it sits: 0 at the start of the essay, 1 at the end."""
     duplicates: Mapping[int, int]
     """Index of a near-duplicate sentence -> index of the earlier sentence it repeats."""
     index: Mapping[SourceRef, int]
@@ -222,8 +222,8 @@ def analyse(doc: Document) -> Analysis:
     cent = vectors.lexrank(m)
     if len(cent):
         cent = cent / (cent.max() or 1.0)
-    prior = (1.0 - np.array([i.position for i in infos], dtype=np.float64)) ** 5
+    positions = np.array([i.position for i in infos], dtype=np.float64)
     dups = find_duplicates(m, infos)
     index = {info.sentence.ref: k for k, info in enumerate(infos)}
     deps = dependencies(infos, m.terms, topic_terms(doc, m.terms))
-    return Analysis(doc, tuple(infos), m, cent, prior, dups, index, deps, answers(infos))
+    return Analysis(doc, tuple(infos), m, cent, positions, dups, index, deps, answers(infos))
