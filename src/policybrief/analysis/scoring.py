@@ -13,6 +13,7 @@ import numpy as np
 from policybrief.analysis import Analysis, FloatArray
 from policybrief.lang.words import content_terms
 
+
 @dataclass(frozen=True)
 class SummaryParams:
     """The summary's ranking, checked two-fold by bench/rouge_eval.py. Grid-tuning on one half of the corpus chose
