@@ -23,8 +23,10 @@ bench: $(STAMP)  ## Print the benchmark figures
 	$(BIN)/python bench/summary_speed.py
 	$(BIN)/python bench/rouge_eval.py
 	$(BIN)/python bench/findings_eval.py
+	$(BIN)/python bench/corpus_build.py
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/hostile.py
 
 system-deps:  ## Debian packages: a CJK font for PDFs, poppler for looking at pages (skipped when not root/apt)
 	@if ! [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || ! command -v pdftoppm >/dev/null; then \

@@ -124,7 +124,7 @@ def test_templates_init_and_override(tmp_path):
 
 def test_version_and_help():
     assert run_cli("--version").stdout.startswith("policybrief ")
-    for cmd in ("build", "inspect", "plan", "summarize"):
+    for cmd in ("build", "inspect", "plan", "summarize", "check", "email"):
         out = run_cli(cmd, "--help").stdout
         assert "Example" in out, cmd
     assert (ROOT / "README.md").read_text().count("make ") >= 2
