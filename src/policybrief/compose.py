@@ -68,7 +68,7 @@ def select_sections(doc: Document, profile: Profile, relevance: dict[str, float]
         for sec in match(parse(text), doc, relevance):
             chosen.difference_update(s.id for s in sec.walk())
     warnings = []
-    if chosen and profile.sections.fill and profile.budget.max_words:
+    if chosen and _fills(profile):
         _fill(doc, profile, relevance, chosen)
     if not chosen:
         n = profile.budget.max_sections or FALLBACK_SECTIONS
@@ -213,10 +213,15 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
     picked = summarize(analysis, scores, max_words=profile.summary.words, max_sentences=profile.summary.sentences,
                        exclude=kj_sentences if show_kj else ())
     # The body does not repeat the summary: summary sentences, and what leans on them, stay out of it.
-    found_units = condense.units(sections, analysis, scores.condense, {"key_judgments"} if show_kj else set(), set(picked))
-    keep = condense.select(sections, found_units, profile.budget.max_words if profile.condense.enabled else None,
-                           floor=profile.condense.min_sentences > 0)
-    kept = condense.assemble(sections, keep)
+    budget = profile.budget.max_words if profile.condense.enabled else None
+    while True:
+        found_units = condense.units(sections, analysis, scores.condense, {"key_judgments"} if show_kj else set(), set(picked))
+        keep = condense.select(sections, found_units, budget, floor=profile.condense.min_sentences > 0)
+        kept = condense.assemble(sections, keep)
+        more = _more_sections(doc, profile, relevance, sections, kept)
+        if not more:
+            break
+        sections = order_sections(sections + more, doc, profile, relevance)
     has_text = {s.id for s in sections if kept[s.id]}
     body = tuple(
         BriefSection(s.id, s.title, min(s.level, 3), tuple(kept.get(s.id, ())), s.own_words,
@@ -262,6 +267,34 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
         summary_title=profile.summary.title,
         warnings=tuple(warnings),
     )
+
+
+def _fills(profile: Profile) -> bool:
+    """Whether the budget may pull in sections the profile did not ask for: not when it names sections by id
+    (an analyst's own choice for this essay is kept as made)."""
+    named = any(parse(t).names_id for t in profile.sections.include)
+    return profile.sections.fill and bool(profile.budget.max_words) and not named
+
+
+FILL_TARGET = 0.85
+"""A selection whose condensed text spends less of the budget than this takes in more sections (`sections.fill`)."""
+
+
+def _more_sections(
+    doc: Document, profile: Profile, relevance: dict[str, float], sections: list[Section], kept: dict[str, list[Block]]
+) -> list[Section]:
+    """The next most relevant sections to add when condensing left the budget underspent (whole units did not
+    fit, or the chosen sections were short): two at a time, within max_sections."""
+    budget = profile.budget.max_words
+    if not _fills(profile) or not budget or not profile.condense.enabled:
+        return []
+    if block_words_sum([b for bl in kept.values() for b in bl]) >= FILL_TARGET * budget:
+        return []
+    room = (profile.budget.max_sections or 10**6) - len(sections)
+    ids = {s.id for s in sections}
+    rest = [s for s in body_sections(doc) if s.id not in ids and s.own_words]
+    rest.sort(key=lambda s: -relevance.get(s.id, 0.0))
+    return rest[: max(0, min(2, room))]
 
 
 def _has_kept_child(sec: Section, has_text: set[str]) -> bool:

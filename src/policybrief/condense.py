@@ -51,25 +51,47 @@ def units(
     blocks = {s.id: s.blocks for s in sections}
     out: list[_Unit] = []
 
-    def closure_keys(k: int) -> frozenset[Key] | None:
-        keys = set()
-        needed = set(analysis.closure(k))
-        for j in sorted(needed):  # "...the following:" only with what follows it, in its own paragraph
-            if analysis.sentences[j].kind == "paragraph" and analysis.sentences[j].sentence.text.rstrip().endswith(":"):
-                nxt = j + 1
-                same = nxt < len(analysis.sentences) and analysis.sentences[nxt].sentence.ref.block == analysis.sentences[j].sentence.ref.block \
-                    and analysis.sentences[nxt].section == analysis.sentences[j].section
-                if not same:
-                    return None
-                needed |= set(analysis.closure(nxt))
-        answer = analysis.answer[k]
+    infos = analysis.sentences
+    lead_of = {(sec.id, bi): analysis.index.get(b.lead_in.ref) for sec in sections for bi, b in enumerate(sec.blocks)
+               if isinstance(b, BulletList) and b.lead_in is not None}
+
+    def pulls(j: int) -> set[int] | None:
+        """What quoting sentence j brings along besides what it leans on; None when it can never be quoted."""
+        more: set[int] = set()
+        text = infos[j].sentence.text.rstrip()
+        if infos[j].kind == "paragraph" and text.endswith(":"):  # "...the following:" only with what follows it
+            nxt = j + 1
+            ref = infos[j].sentence.ref
+            if nxt >= len(infos) or infos[nxt].section != infos[j].section or infos[nxt].sentence.ref.block != ref.block:
+                return None
+            more.add(nxt)
+        answer = analysis.answer[j]
         if answer is not None:  # a premise only with the essay's answer to it
-            needed |= set(analysis.closure(answer))
-        for j in sorted(needed):
+            more.add(answer)
+        if infos[j].kind == "item":  # a list is quoted with its lead-in, and so with what the lead-in leans on
+            lead = lead_of.get((infos[j].section, infos[j].sentence.ref.block))
+            if lead is not None:
+                more.add(lead)
+        return more
+
+    def closure_keys(k: int) -> frozenset[Key] | None:
+        needed: set[int] = set()
+        todo = [k]
+        while todo:
+            j = todo.pop()
+            if j in needed:
+                continue
             if j == UNSATISFIABLE or j in shown:
                 return None
+            needed.add(j)
+            more = pulls(j)
+            if more is None:
+                return None
+            todo += list(analysis.closure(j)) + list(more)
+        keys = set()
+        for j in needed:
             key = _key_of(analysis, j, blocks)
-            if key is None or key[0] != analysis.sentences[k].section:
+            if key is None or key[0] != infos[k].section:
                 return None
             bl = blocks[key[0]][key[1]]
             if isinstance(bl, BulletList) and bl.role in skip_lists:
