@@ -6,7 +6,9 @@ that rank sentences for an audience come from `analysis.scoring.score`, once per
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,10 +197,7 @@ def find_duplicates(m: TermMatrix, infos: list[SentenceInfo], threshold: float =
             continue
         if len(ts) >= 5:
             rare = sorted(ts, key=lambda t: (df[t], t))[:8]
-            cands: dict[int, int] = {}
-            for t in rare:
-                for j in postings.get(t, ())[-200:]:
-                    cands[j] = cands.get(j, 0) + 1
+            cands = Counter(chain.from_iterable(postings.get(t, ())[-200:] for t in rare))
             best, best_score = -1, 0.0
             for j, hits in cands.items():
                 if hits < 2:
@@ -207,6 +206,8 @@ def find_duplicates(m: TermMatrix, infos: list[SentenceInfo], threshold: float =
                 overlap = len(ts & other) / min(len(ts), len(other))
                 if overlap > best_score:
                     best, best_score = j, overlap
+                    if overlap >= 1.0:  # nothing can beat a full match, and the first one found is kept anyway
+                        break
             if best >= 0 and best_score >= threshold and len(sets[best]) >= 5:
                 dups[i] = dups.get(best, best)
         for t in ts:
