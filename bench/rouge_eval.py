@@ -32,10 +32,11 @@ from policybrief.readers import read_essay  # noqa: E402
 
 METRICS = ("rouge1", "rouge2", "rougeL")
 GRID = [
-    (SummaryParams(c, e), bottom)
-    for c, e, bottom in itertools.product((0.3, 0.5, 0.7), (3.0, 5.0, 8.0), (True, False))
+    (SummaryParams(c, e, p), bottom)
+    for c, e, p, bottom in itertools.product((0.3, 0.5, 0.7), (3.0, 5.0, 8.0), (0.0, 0.15, 0.3), (True, False))
 ]
-"""The choices tuned: centrality weight x position exponent x whether the bottom line opens the summary."""
+"""The choices tuned: centrality weight x position exponent x purpose-statement bonus x whether the bottom line
+opens the summary."""
 
 
 def cut(sentences: list[str], words: int) -> str:
@@ -111,11 +112,23 @@ def main() -> None:
     print(f"{len(docs)} reports with summaries (fold 0: {len(by_fold[0])}, fold 1: {len(by_fold[1])}), "
           f"{time.perf_counter() - t0:.0f} s")
     print(f"{'held-out fold':14s} {'method':38s} " + " ".join(f"{m:>8s}" for m in METRICS) + "   ROUGE-2 / Lead")
+    families = [c.name.split("/")[1] for c, _a, _w in docs]
+
+    def gain_over_lead(g: tuple[SummaryParams, bool], idx: list[int]) -> float:
+        """The tuning criterion: ROUGE-2 relative to Lead, averaged over document families, so that the families
+        with high absolute scores (CRS, GAO) do not decide alone what suits proposals and RFCs too."""
+        ratios = []
+        for fam in sorted({families[i] for i in idx}):
+            sub = [i for i in idx if families[i] == fam]
+            lead2 = mean([base["lead"][i] for i in sub], "rouge2")
+            ratios.append(mean([grid_scores[g][i] for i in sub], "rouge2") / lead2 if lead2 else 1.0)
+        return statistics.mean(ratios)
+
     for test in (0, 1):
         train = by_fold[1 - test]
-        best = max(GRID, key=lambda g: mean([grid_scores[g][i] for i in train], "rouge2"))
+        best = max(GRID, key=lambda g: gain_over_lead(g, train))
         print(f"fold {1 - test} chose: centrality {best[0].centrality}, exponent {best[0].exponent:g}, "
-              f"bottom line {'on' if best[1] else 'off'}")
+              f"purpose {best[0].purpose:g}, bottom line {'on' if best[1] else 'off'}")
         rows = {
             f"policybrief tuned on fold {1 - test}": [grid_scores[best][i] for i in by_fold[test]],
             "policybrief shipped defaults": [shipped[i] for i in by_fold[test]],
@@ -125,7 +138,8 @@ def main() -> None:
         for name, vals in rows.items():
             ratio = mean(vals, "rouge2") / lead2 if lead2 else 0.0
             print(f"{test:<14d} {name[:38]:38s} " + " ".join(f"{mean(vals, m):8.4f}" for m in METRICS) + f"   {ratio:5.2f}x")
-    print(f"shipped: centrality {SUMMARY.centrality}, exponent {SUMMARY.exponent:g}, bottom line on")
+    print(f"shipped: centrality {SUMMARY.centrality}, exponent {SUMMARY.exponent:g}, purpose {SUMMARY.purpose:g}, "
+          "bottom line on")
 
 
 if __name__ == "__main__":

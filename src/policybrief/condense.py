@@ -20,6 +20,8 @@ Key = tuple[str, int, int | None]
 
 DUPLICATE_PENALTY = 1.0
 """A near-duplicate of an earlier sentence ranks below everything that says something new."""
+CODE_PENALTY = 1.0
+"""Code ranks below prose: a brief quotes it only when everything fits."""
 LIST_SCORE = {"other": 0.2}
 """Score of a whole list or table by role (lists with a findings role rank above plain lists)."""
 DEFAULT_LIST_SCORE = 0.5
@@ -109,6 +111,7 @@ def units(
                     members = closure_keys(k)
                     if members is not None:
                         sc = float(score[k]) - (DUPLICATE_PENALTY if k in analysis.duplicates else 0.0)
+                        sc -= CODE_PENALTY if infos[k].kind == "code" else 0.0
                         out.append(_Unit(sec.id, members, sc, len(out)))
             elif isinstance(block, BulletList):
                 if block.role in skip_lists:

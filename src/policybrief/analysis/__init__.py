@@ -6,6 +6,7 @@ that rank sentences for an audience come from `analysis.scoring.score`, once per
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from itertools import chain
@@ -20,6 +21,15 @@ from policybrief.lang.words import content_terms, stem
 from policybrief.model import BulletList, Document, Paragraph, Sentence, SourceRef
 
 FloatArray = npt.NDArray[np.float64]
+
+PURPOSE = re.compile(
+    r"^(this|the present|our) (report|paper|document|study|review|memo|analysis|rfc|kep|proposal|enhancement|essay|"
+    r"brief|testimony|guide)\b.{0,60}\b(propos\w*|aims?|seeks?|examines?|describes?|discuss\w*|analy[sz]\w*|"
+    r"provides?|presents?|introduces?|explores?|assess\w*|recommends?|addresses|focuses|outlines?|summari[sz]\w*|"
+    r"reviews?|considers?)\b|^(we|gao) (propose|examine|reviewed|assessed|found|recommend)",
+    re.I,
+)
+"""A sentence that says what the document does: summaries tend to say it too."""
 
 UNSATISFIABLE = -1
 """In `Analysis.depends`: the sentence leans on something outside its section; it is never quoted without it."""
@@ -70,6 +80,9 @@ class Analysis:
     """Where each sentence is in `sentences`, by its source reference."""
     depends: tuple[tuple[int, ...], ...]
     """Per sentence, the sentences it cannot be quoted without (UNSATISFIABLE: none that a brief can show)."""
+    purpose: FloatArray
+    """Per sentence: 1 where it says what the document does ("This report examines...", "This KEP proposes..."),
+    else 0."""
     answer: tuple[int | None, ...]
     """Per sentence that is a premise or question the essay answers right after it ("If ... then this could..."
     then "On the other hand, ..."): the answering sentence; else None. A brief never quotes the premise without
@@ -98,13 +111,26 @@ def _is_fragment(text: str) -> bool:
     return text[:1].islower()
 
 
+_CODE_START = re.compile(r"^\s*(//|/\*|#\[|#!|#include|\$ |>>> |[a-z_]+\s*:\s*$|(pub |fn |let |impl |struct |"
+                         r"enum |use |mod |def |class |import |func |const |var |type )\S)")
+_CODE_CHARS = re.compile(r"[{}();=<>\[\]|&*`\\]")
+
+
+def looks_like_code(text: str) -> bool:
+    """A block of code (a fenced block the reader kept as a paragraph): not prose to summarise or quote as evidence."""
+    if _CODE_START.match(text):
+        return True
+    return len(text) >= 20 and len(_CODE_CHARS.findall(text)) / len(text) > 0.06
+
+
 def collect(doc: Document) -> list[SentenceInfo]:
     raw: list[tuple[Sentence, str, str, bool, str, str]] = []
     for sec in doc.walk():
         for block in sec.blocks:
             if isinstance(block, Paragraph):
+                kind = "code" if looks_like_code(block.text) else "paragraph"
                 for k, s in enumerate(block.sentences):
-                    raw.append((s, sec.id, "paragraph", k == 0, "", sec.role))
+                    raw.append((s, sec.id, kind, k == 0, "", sec.role))
             elif isinstance(block, BulletList):
                 if block.lead_in:
                     raw.append((block.lead_in, sec.id, "lead-in", True, block.role, sec.role))
@@ -114,7 +140,7 @@ def collect(doc: Document) -> list[SentenceInfo]:
     n = max(1, len(raw) - 1)
     out = []
     for i, (s, sid, kind, first, role, sec_role) in enumerate(raw):
-        frag = kind == "lead-in" or _is_fragment(s.text) or s.text.rstrip().endswith(":")
+        frag = kind in ("lead-in", "code") or _is_fragment(s.text) or s.text.rstrip().endswith(":")
         how = lean(s.text) if kind != "item" or not first else Lean()  # a list item stands on its own list
         out.append(SentenceInfo(s, sid, kind, i / n, first, how, frag, role, sec_role))
     return out
@@ -227,4 +253,5 @@ def analyse(doc: Document) -> Analysis:
     dups = find_duplicates(m, infos)
     index = {info.sentence.ref: k for k, info in enumerate(infos)}
     deps = dependencies(infos, m.terms, topic_terms(doc, m.terms))
-    return Analysis(doc, tuple(infos), m, cent, positions, dups, index, deps, answers(infos))
+    purpose = np.array([1.0 if PURPOSE.search(i.sentence.text) else 0.0 for i in infos], dtype=np.float64)
+    return Analysis(doc, tuple(infos), m, cent, positions, dups, index, deps, purpose, answers(infos))

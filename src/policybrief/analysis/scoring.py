@@ -24,6 +24,8 @@ class SummaryParams:
     """Weight of LexRank centrality (the rest goes to the position prior) when the audience has no focus."""
     exponent: float = 5.0
     """Position prior (1 - position) ** exponent: reports state their case early."""
+    purpose: float = 0.0
+    """Bonus for a sentence that says what the document does ("This report examines...", "This KEP proposes...")."""
 
 
 SUMMARY = SummaryParams()
@@ -67,6 +69,8 @@ def score(analysis: Analysis, focus: dict[str, float] | None = None, params: Sum
     focused = bool(focus)
     cent = analysis.centrality
     prior = (1.0 - analysis.positions) ** params.exponent
+    if params.purpose:
+        prior = prior + params.purpose * analysis.purpose / max(1e-9, 1.0 - params.centrality)
     rel = focus_vector(analysis, focus or {})
     if not len(cent):
         return Scores(rel, cent, cent, focused)

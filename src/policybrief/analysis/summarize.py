@@ -31,7 +31,7 @@ def eligible(analysis: Analysis, sections: Iterable[str] | None = None, exclude:
             continue
         if info.section_role == "back-matter":
             continue
-        if info.kind == "item" and info.list_role != "key_judgments":
+        if info.kind == "item" and info.list_role != "key_judgments" or info.kind == "code":
             continue
         if allowed is not None and info.section not in allowed:
             continue

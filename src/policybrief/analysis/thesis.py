@@ -26,6 +26,8 @@ THESIS_ROLES = ("summary", "findings", "conclusion")
 
 WEIGHTS = {"repeated": 1.0, "opening": 0.6, "role": 0.4, "marker": 0.5, "assessment": 0.15, "centrality": 0.5}
 """How much each sign of a thesis counts (bench/rouge_eval.py checks the summaries they lead to, two-fold)."""
+EARLY = 0.35
+"""Outside a summary, findings or conclusion section, a bottom line sits in the first third of the essay."""
 THRESHOLD = 0.9
 """Below this, no sentence is confidently the bottom line, and the summary simply follows the essay."""
 
@@ -41,6 +43,8 @@ def scores(analysis: Analysis) -> FloatArray:
             continue
         if analysis.depends[k]:  # a thesis stands alone
             continue
+        if info.position > EARLY and info.section_role not in THESIS_ROLES:
+            continue  # a bottom line is stated early, or where the essay sums up
         text = info.sentence.text
         s = WEIGHTS["repeated"] * (k in repeated)
         s += WEIGHTS["opening"] * ((info.section, info.sentence.ref.block) == opening)

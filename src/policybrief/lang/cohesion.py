@@ -44,7 +44,9 @@ _EXPLETIVE_IT = re.compile(
 )
 _PRONOUN = re.compile(r"^(it|its|they|them|their|theirs|he|she|his|her|this|these|those|that|such|the latter|"
                       r"the former|the same|the upshot|the answer|the question|the result|the rest|the other|"
-                      r"both (sides|countries|parties|of them|are|were|have|had|will|would|can|could|may))\b", re.I)
+                      r"both (sides|countries|parties|of them|are|were|have|had|will|would|can|could|may)|"
+                      r"others|neither|(none|each|all|some|many|most|several|few|one|two|either) of (these|them|those|"
+                      r"the above))\b", re.I)
 _BACK = re.compile(r"\b(as (mentioned|noted|discussed|described|shown|explained|stated|seen) (above|earlier|before|previously)|"
                    r"above-mentioned|aforementioned|the latter|the former)\b", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?([a-z]+)(?:[- ]([a-z]+))?", re.I)
