@@ -710,3 +710,65 @@ def test_binary_greeting_is_one_clean_line(tmp_path, scripted):
     assert all(" " <= c <= "~" for c in line), line
     assert len(line) < 300
 
+
+
+# ------------------------------------------------------------------------------------------------ PDF layout
+
+
+def _all_profile(tdir: Path, style: str = "default", formats: str = "[pdf]") -> Path:
+    """A profile that takes every section, so that whatever the fixture holds reaches the brief."""
+    return _profile(tdir, "all.yaml", f"id: all\nextends: base\ntitle: All\nstyle: {style}\nformats: {formats}\n")
+
+
+def _seed_paragraphs(n: int) -> list[str]:
+    return [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if len(p.split()) > 40][:n]
+
+
+def test_huge_heading_renders_in_full(tmp_path):
+    from pypdf import PdfReader
+
+    paras = _seed_paragraphs(6)
+    words = " ".join(f"w{i}x" for i in range(1500))
+    essay = tmp_path / "heading.md"
+    essay.write_text(f"# Title\n\n## Opening\n\n{paras[0]}\n\n## {words}\n\n" + "\n\n".join(paras[1:4])
+                     + "\n\n## Closing\n\n" + "\n\n".join(paras[4:]) + "\n", encoding="utf-8")
+    tdir = tmp_path / "t"
+    _all_profile(tdir)
+    out = tmp_path / "out"
+    proc = run_cli("build", str(essay), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    reader = PdfReader(out / "heading" / "heading-all.pdf")
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert {f"w{i}x" for i in range(1500)} <= set(text.split())  # split over pages, not a word lost
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert any(t.startswith("w0x w1x") for t in titles) and "Closing" in titles  # one outline entry for the split heading
+
+
+def _style(tdir: Path, margins: int, size: int, name: str = "big") -> Path:
+    (tdir / "styles").mkdir(parents=True, exist_ok=True)
+    p = tdir / "styles" / f"{name}.yaml"
+    sizes = ", ".join(f"{k}: {size}" for k in ("title", "subtitle", "h1", "h2", "body", "small"))
+    p.write_text(f"page: A4\nmargins_mm: {{top: {margins}, bottom: {margins}, left: {margins}, right: {margins}}}\n"
+                 f"sizes: {{{sizes}}}\n", encoding="utf-8")
+    return p
+
+
+def test_margins_that_leave_no_page_are_refused_up_front(tmp_path):
+    tdir = tmp_path / "t"
+    _style(tdir, 100, 72)
+    _all_profile(tdir, "big")
+    _refused(tmp_path, "build", str(SEED), "-a", "all", "--templates", str(tdir), needles=("big.yaml", "margins_mm", "10 mm wide"))
+
+
+def test_impossible_layout_is_one_line_naming_the_style_file(tmp_path):
+    tdir = tmp_path / "t"
+    _style(tdir, 20, 72)  # a page, but 72-point type does not fit a table's columns
+    _all_profile(tdir, "big", "[pdf, md]")
+    out = tmp_path / "out"
+    proc = run_cli("build", str(SEED), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    (failed,) = [ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED")]
+    assert "big.yaml: PDF layout failed" in failed and "0x" not in failed
+    assert not (out / ESSAY_DIR / f"{ESSAY_DIR}-all.pdf").exists()
+    assert not list((out / ESSAY_DIR).glob(".*.part"))

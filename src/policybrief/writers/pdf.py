@@ -34,6 +34,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as _RLParagraph
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import LayoutError
 
 from policybrief.errors import RenderError
 from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
@@ -128,9 +129,33 @@ class _Markup:
 
 
 class _Heading(RLParagraph):
-    def __init__(self, text: str, style: ParagraphStyle, title: str, level: int) -> None:
-        super().__init__(text, style)
-        self.outline = (title, level)
+    """A heading that adds itself to the PDF outline. reportlab splits a paragraph taller than the frame by creating
+    two of the same class with its own keyword arguments, so the constructor stays Paragraph's; the outline entry
+    goes with the first part only."""
+
+    outline: tuple[str, int] | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - reportlab's names
+        parts: list[Any] = super().split(availWidth, availHeight)
+        if parts:
+            parts[0].outline = self.outline
+        return parts
+
+
+class _Box(RLTable):
+    """The summary's shaded one-cell box: moved whole to the next page when it fits on one, and split inside its
+    cell only when it is taller than a page (large type on a small page), where a plain table could not be laid out."""
+
+    page_height = 0.0
+    """The frame's height; reportlab re-creates the class with its own arguments when it splits, so not in __init__."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - reportlab's names
+        if self._height <= self.page_height:  # type: ignore[attr-defined]  # set by wrap
+            return []
+        parts: list[Any] = super().split(availWidth, availHeight)
+        for part in parts:
+            part.page_height = self.page_height
+        return parts
 
 
 class _Doc(BaseDocTemplate):
@@ -226,6 +251,15 @@ def _all_text(brief: Brief) -> str:
     )
 
 
+def _layout_problem(message: str, doc: BaseDocTemplate) -> str:
+    """reportlab's LayoutError (a repr of the flowable, with memory addresses) as one plain, stable sentence."""
+    m = re.search(r"<(\w+)(?: at |@)", message)
+    what = {"Table": "a table", "_Box": "the summary box", "KeepTogether": "a heading with its text"}.get(
+        m.group(1) if m else "", "a block of text")
+    return (f"PDF layout failed: {what} does not fit on a page of {doc.width / mm:.0f} x {doc.height / mm:.0f} mm "
+            "of text area with these font sizes and margins (try smaller sizes or margins)")
+
+
 class PdfWriter(BriefWriter):
     """A platypus story built part by part, then laid out once in `finish`."""
 
@@ -252,7 +286,9 @@ class PdfWriter(BriefWriter):
         self.story: list[Any] = []
 
     def _heading(self, title: str, level: int) -> None:
-        self.story.append(_Heading(self.m(title), self.st["h1" if level == 1 else "h2"], title, {1: 0, 2: 1}.get(level, 1)))
+        heading = _Heading(self.m(title), self.st["h1" if level == 1 else "h2"])
+        heading.outline = (title, {1: 0, 2: 1}.get(level, 1))
+        self.story.append(heading)
 
     def _table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
         c = self.style.colors
@@ -294,7 +330,8 @@ class PdfWriter(BriefWriter):
             inner: list[Any] = [RLParagraph(m(s.text), st["bullet"], bulletText="•") for s in self.brief.summary]
         else:
             inner = [RLParagraph(m(" ".join(s.text for s in self.brief.summary)), st["body"])]
-        box = RLTable([[inner]], colWidths=[self.width])
+        box = _Box([[inner]], colWidths=[self.width], splitInRow=1)
+        box.page_height = self.doc.height
         box.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.summary_fill)),
             ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(c.accent)),
@@ -344,10 +381,8 @@ class PdfWriter(BriefWriter):
         muted = colors.HexColor(self.style.colors.muted)
         try:
             self.doc.build(self.story, canvasmaker=_numbered_canvas(self.brief, self.font, muted, float(self.style.sizes.small)))
-        except Exception as exc:
-            if type(exc).__name__ == "LayoutError":
-                raise RenderError(f"PDF layout failed: {str(exc).splitlines()[0][:160]}") from None
-            raise
+        except LayoutError as exc:
+            raise RenderError(_layout_problem(str(exc), self.doc), self.style.path or "the default style") from None
         self.pages = self.doc.page
         return self.buf.getvalue()
 
