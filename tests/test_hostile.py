@@ -772,3 +772,64 @@ def test_impossible_layout_is_one_line_naming_the_style_file(tmp_path):
     assert "big.yaml: PDF layout failed" in failed and "0x" not in failed
     assert not (out / ESSAY_DIR / f"{ESSAY_DIR}-all.pdf").exists()
     assert not list((out / ESSAY_DIR).glob(".*.part"))
+
+
+# ------------------------------------------------------------------------------------------------ control characters
+
+
+def _control_essay(tmp_path: Path) -> Path:
+    paras = _seed_paragraphs(4)
+    essay = tmp_path / "ctrl.md"
+    marked = paras[1].replace(" ", " \x1b[2J", 1)
+    essay.write_text(f"# Title \x1b[31mRed\x07 bell\x01\n\n## Opening\x1b\n\n{paras[0]}\n\n## Analysis\n\n"
+                     f"{marked}\n\n{paras[2]}\n\n## Closing\n\n{paras[3]}\n", encoding="utf-8")
+    return essay
+
+
+def test_control_characters_in_the_essay_are_removed_and_reported(tmp_path):
+    import docx
+    from pypdf import PdfReader
+
+    essay = _control_essay(tmp_path)
+    tdir = tmp_path / "t"
+    _all_profile(tdir, formats="[docx, pdf, md]")
+    out = tmp_path / "out"
+    proc = run_cli("build", str(essay), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not any(c in proc.stdout + proc.stderr for c in "\x1b\x07\x00")
+    folder = out / "ctrl"
+    with zipfile.ZipFile(folder / "ctrl-all.docx") as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                assert not any(c in z.read(name) for c in b"\x1b\x07\x00"), name
+    d = docx.Document(folder / "ctrl-all.docx")
+    assert d.core_properties.title == "Title [31mRed bell"
+    reader = PdfReader(folder / "ctrl-all.pdf")
+    assert reader.metadata.title == "Title [31mRed bell"
+    assert "\x1b" not in " ".join(p.extract_text() for p in reader.pages)
+    assert "\x1b" not in (folder / "ctrl-all.md").read_text(encoding="utf-8")
+    data = json.loads(run_cli("inspect", str(essay), "--json", env=_env(), timeout=60).stdout)
+    kinds = [c["kind"] for c in data["cleanups"]]
+    assert kinds.count("control-character") == 2  # the heading's and the sentence's; the title is stripped by the writers
+    text = run_cli("inspect", str(essay), env=_env(), timeout=60).stdout
+    assert "\x1b" not in text and "\\x1b[31mRed" in text  # the terminal is shown the title, escaped
+
+
+def test_control_characters_in_the_title_do_not_reach_an_email(tmp_path):
+    essay = _control_essay(tmp_path)
+    tdir = tmp_path / "t"
+    _all_profile(tdir)
+    out = tmp_path / "out"
+    proc = run_cli("email", str(essay), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    raw = (out / "ctrl" / "ctrl-all.eml").read_bytes()
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert msg["Subject"].startswith("All: Title [31mRed bell")
+    assert not any(c in msg.get_body(("plain",)).get_content() for c in "\x1b\x07\x00")
+
+
+def test_control_character_in_the_sidecar_title_is_refused(tmp_path):
+    essay = _essay(tmp_path)
+    (tmp_path / "essay.yaml").write_text('date: "2026-01-01"\ntitle: "Side \\x1b[2J title"\n', encoding="utf-8")
+    line = _refused(tmp_path, "build", str(essay), "-a", "principals", needles=("essay.yaml:2", "title", "control character"))
+    assert "\x1b" not in line

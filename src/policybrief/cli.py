@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -52,8 +53,20 @@ def _root(
     """policybrief: one essay in, one brief per audience out."""
 
 
+_C1 = re.compile("[\x7f-\x9f]")
+_SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _print(text: str) -> None:
+    """Print text that may quote the user's files (titles, sentences, paths): control characters shown escaped
+    (`\x1b`), never sent raw to the terminal; line breaks and tabs kept."""
+    sys.stdout.write(_SHOWN.sub(lambda m: repr(m.group())[1:-1], text) + "\n")
+
+
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """JSON escapes C0 controls itself; DEL and the C1 controls (which some terminals obey) are escaped here too."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 @app.command()
@@ -73,7 +86,7 @@ def inspect(
     if as_json:
         _print_json({k: data[k] for k in ("sections", "lists", "title", "words", "cleanups", "duplicates")})
     else:
-        print(inspect_text(data))
+        _print(inspect_text(data))
 
 
 @app.command()
@@ -98,7 +111,7 @@ def summarize(
     if as_json:
         _print_json(data)
     else:
-        print(" ".join(s["text"] for s in data["summary"]))
+        _print(" ".join(s["text"] for s in data["summary"]))
 
 
 @app.command()
@@ -118,7 +131,7 @@ def plan(
 
     plans = pipeline.plan(essay, audience or None, templates, fmt, packaged=not no_packaged)
     _warn(w for p in plans for w in p.warnings)
-    print(plan_text(plans))
+    _print(plan_text(plans))
     if any(p.error for p in plans):
         raise typer.Exit(1)
 
@@ -148,7 +161,7 @@ def check(
     if as_json:
         _print_json([{**dataclasses.asdict(r), "budget_used": r.budget_used} for r in reports])
     else:
-        print(check_text(reports))
+        _print(check_text(reports))
     if strict and any(r.dangling for r in reports):
         raise typer.Exit(1)
 
@@ -180,7 +193,7 @@ def build(
     if as_json:
         _print_json([r.as_dict() for r in results])
     else:
-        print(results_table(results))
+        _print(results_table(results))
     if any(r.error for r in results):
         raise typer.Exit(1)
 
@@ -238,14 +251,14 @@ def email(
     if as_json:
         _print_json([r.as_dict() for r in results])
     else:
-        print(email_table(results, sending=send, dry_run=dry_run))
+        _print(email_table(results, sending=send, dry_run=dry_run))
     if not all(r.ok for r in results):
         raise typer.Exit(1)
 
 
 def _warn(warnings: Iterable[str]) -> None:
     for w in warnings:
-        sys.stderr.write(f"policybrief: warning: {w}\n")
+        sys.stderr.write(f"policybrief: warning: {one_line(w)}\n")
 
 
 def _formats(fmt: str | None) -> tuple[str, ...] | None:
@@ -275,7 +288,7 @@ def audiences_list(templates: Path | None = TEMPLATES_OPT, no_packaged: bool = N
     """
     from policybrief.profiles import load_profiles
 
-    print(load_profiles(templates, packaged=not no_packaged).table())
+    _print(load_profiles(templates, packaged=not no_packaged).table())
 
 
 @audiences_app.command("show")
@@ -286,7 +299,7 @@ def audiences_show(profile_id: str = typer.Argument(..., metavar="ID"), template
     """
     from policybrief.profiles import load_profiles
 
-    print(load_profiles(templates).show(profile_id))
+    _print(load_profiles(templates).show(profile_id))
 
 
 @audiences_app.command("validate")
@@ -304,7 +317,7 @@ def audiences_validate(
     """
     from policybrief import pipeline
 
-    print(pipeline.validate_profiles(paths or [], essay, templates, packaged=not no_packaged))
+    _print(pipeline.validate_profiles(paths or [], essay, templates, packaged=not no_packaged))
 
 
 @templates_app.command("init")
@@ -318,7 +331,7 @@ def templates_init(
     """
     from policybrief.templates_dir import init_templates
 
-    print(init_templates(folder, force))
+    _print(init_templates(folder, force))
 
 
 def one_line(text: str, limit: int = 2000) -> str:

@@ -37,6 +37,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError
 
 from policybrief.errors import RenderError
+from policybrief.lang.cleanup import printable
 from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
 from policybrief.writers.layout import APPENDIX_COLUMNS, BriefWriter, title_lines
 from policybrief.writers.style import Style
@@ -117,6 +118,7 @@ class _Markup:
         self.cjk = cjk_font
 
     def __call__(self, text: str) -> str:
+        text = printable(text)
         if not self.cjk:
             return escape(text)
         out, pos = [], 0
@@ -173,6 +175,8 @@ class _Doc(BaseDocTemplate):
 
 
 def _numbered_canvas(brief: Brief, font: str, color: Any, size: float) -> type[rl_canvas.Canvas]:
+    marking, subtitle = printable(brief.marking), printable(brief.subtitle)
+
     class NumberedCanvas(rl_canvas.Canvas):
         """Defers each page so that the footer can say "Page X of Y"."""
 
@@ -196,13 +200,13 @@ def _numbered_canvas(brief: Brief, font: str, color: Any, size: float) -> type[r
             w, h = self._pagesize  # type: ignore[attr-defined]
             self.saveState()
             self.setFillColor(color)
-            if brief.marking:
+            if marking:
                 self.setFont(f"{font}-B", size)
-                self.drawCentredString(w / 2, h - 12 * mm, brief.marking)
-                self.drawCentredString(w / 2, 8 * mm, brief.marking)
+                self.drawCentredString(w / 2, h - 12 * mm, marking)
+                self.drawCentredString(w / 2, 8 * mm, marking)
             self.setFont(font, size)
             self.drawRightString(w - 18 * mm, 12 * mm, f"Page {self._pageNumber} of {total}")  # type: ignore[attr-defined]
-            self.drawString(18 * mm, 12 * mm, brief.subtitle[:80])
+            self.drawString(18 * mm, 12 * mm, subtitle[:80])
             self.restoreState()
 
     return NumberedCanvas
@@ -276,8 +280,9 @@ class PdfWriter(BriefWriter):
         self.buf = io.BytesIO()
         self.doc = _Doc(
             self.buf, pagesize=page, leftMargin=mg.left * mm, rightMargin=mg.right * mm, topMargin=mg.top * mm,
-            bottomMargin=mg.bottom * mm, title=brief.title, author=brief.author or "policybrief",
-            subject=brief.subtitle, keywords=", ".join(brief.keywords), creator="policybrief", lang=brief.language,
+            bottomMargin=mg.bottom * mm, title=printable(brief.title), author=printable(brief.author) or "policybrief",
+            subject=printable(brief.subtitle), keywords=printable(", ".join(brief.keywords)), creator="policybrief",
+            lang=printable(brief.language),
             invariant=1, initialFontName=self.font,
         )
         frame = Frame(self.doc.leftMargin, self.doc.bottomMargin, self.doc.width, self.doc.height, id="body")
