@@ -833,3 +833,93 @@ def test_control_character_in_the_sidecar_title_is_refused(tmp_path):
     (tmp_path / "essay.yaml").write_text('date: "2026-01-01"\ntitle: "Side \\x1b[2J title"\n', encoding="utf-8")
     line = _refused(tmp_path, "build", str(essay), "-a", "principals", needles=("essay.yaml:2", "title", "control character"))
     assert "\x1b" not in line
+
+
+# ------------------------------------------------------------------------------------------------ output paths
+
+
+def _twins(tdir: Path, pattern: str = "'{essay}.{ext}'") -> None:
+    _profile(tdir, "a1.yaml", f"id: a1\nextends: base\ntitle: A\nfilename: {pattern}\nformats: [pdf]\n")
+    _profile(tdir, "a2.yaml", f"id: a2\nextends: base\ntitle: B\nfilename: {pattern}\nformats: [md]\n")
+
+
+def test_two_profiles_writing_one_file_stop_the_build(tmp_path):
+    tdir = tmp_path / "t"
+    _twins(tdir)
+    # --format pdf: both write essay.pdf (before, the second silently replaced the first and both were "written")
+    line = _refused(tmp_path, "build", str(_essay(tmp_path)), "-a", "a1", "-a", "a2", "--templates", str(tdir), "--format", "pdf",
+                    needles=("essay.pdf", "the pdf brief for a1", "the pdf brief for a2", "a1.yaml:4", "a2.yaml:4"))
+    assert "both" in line
+
+
+def test_two_profiles_writing_one_file_stop_the_email(tmp_path):
+    tdir = tmp_path / "t"
+    _twins(tdir)
+    essay = _essay(tmp_path)
+    for extra in ((), ("--dry-run",)):
+        _refused(tmp_path, "email", str(essay), "-a", "a1", "-a", "a2", "--templates", str(tdir), *extra,
+                 needles=("the pdf brief for a1", "the pdf brief for a2"))
+
+
+def test_names_that_differ_only_in_case_clash(tmp_path):
+    tdir = tmp_path / "t"
+    _profile(tdir, "a1.yaml", "id: a1\nextends: base\ntitle: A\nfilename: 'Brief.{ext}'\n")
+    _profile(tdir, "a2.yaml", "id: a2\nextends: base\ntitle: B\nfilename: 'brief.{ext}'\n")
+    _refused(tmp_path, "build", str(SEED), "-a", "a1", "-a", "a2", "--templates", str(tdir), needles=("differ only in case",))
+
+
+def test_a_brief_never_overwrites_the_essay(tmp_path):
+    tdir = tmp_path / "t"
+    _profile(tdir, "same.yaml", "id: same\nextends: base\ntitle: S\nfilename: '{essay}.{ext}'\nformats: [md]\n")
+    out = tmp_path / "out"
+    essay = out / "notes" / "notes.md"
+    essay.parent.mkdir(parents=True)
+    essay.write_bytes(SEED.read_bytes())
+    proc = run_cli("build", str(essay), "-a", "same", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=FAST)
+    assert_user_error(proc, "notes.md", "would overwrite the input file", "same.yaml:4")
+    assert essay.read_bytes() == SEED.read_bytes()
+
+
+def test_essay_folder_that_is_a_link_is_not_written_through(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "essay").symlink_to(elsewhere)
+    for cmd in ("build", "email"):
+        proc = run_cli(cmd, str(_essay(tmp_path)), "-a", "principals", "--out", str(out), env=_env(), timeout=60)
+        assert_user_error(proc, "symbolic link", str(out / "essay"))
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_brief_that_is_a_link_is_not_written_through(tmp_path):
+    target = tmp_path / "elsewhere.pdf"
+    target.write_bytes(b"keep me")
+    folder = tmp_path / "out" / "essay"
+    folder.mkdir(parents=True)
+    (folder / "essay-principals.pdf").symlink_to(target)
+    proc = run_cli("build", str(_essay(tmp_path)), "-a", "principals", "--out", str(tmp_path / "out"), env=_env(), timeout=60)
+    assert_user_error(proc, "essay-principals.pdf", "symbolic link")
+    assert target.read_bytes() == b"keep me" and (folder / "essay-principals.pdf").is_symlink()
+    assert sorted(p.name for p in folder.iterdir()) == ["essay-principals.pdf"]
+
+
+def test_atomic_write_refuses_a_link_swapped_in_after_the_check(tmp_path):
+    from policybrief.errors import RenderError
+    from policybrief.outputs import atomic_write
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "essay").symlink_to(elsewhere)
+    with pytest.raises(RenderError, match="symbolic link"):
+        atomic_write(tmp_path / "out" / "essay" / "b.pdf", b"x")
+    assert list(elsewhere.iterdir()) == []
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "b.pdf").symlink_to(elsewhere / "victim.pdf")
+    with pytest.raises(RenderError, match="symbolic link"):
+        atomic_write(real / "b.pdf", b"x")
+    assert list(elsewhere.iterdir()) == [] and [p.name for p in real.iterdir()] == ["b.pdf"]
+    atomic_write(real / "c.pdf", b"y")
+    assert (real / "c.pdf").read_bytes() == b"y" and oct((real / "c.pdf").stat().st_mode & 0o777) == "0o644"
