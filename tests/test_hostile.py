@@ -923,3 +923,88 @@ def test_atomic_write_refuses_a_link_swapped_in_after_the_check(tmp_path):
     assert list(elsewhere.iterdir()) == [] and [p.name for p in real.iterdir()] == ["b.pdf"]
     atomic_write(real / "c.pdf", b"y")
     assert (real / "c.pdf").read_bytes() == b"y" and oct((real / "c.pdf").stat().st_mode & 0o777) == "0o644"
+
+
+# ------------------------------------------------------------------------------------------------ stopping a build
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(d.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")  # a zombie has ended; only its exit status is left
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL"])
+def test_stopped_build_leaves_no_worker_and_writes_nothing_after(tmp_path, how):
+    import signal
+    import subprocess
+    import sys
+
+    essays = [_essay(tmp_path, f"e{i}.txt") for i in range(4)]
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "policybrief", "build", *map(str, essays), "-f", "pdf,docx", "-j", "2",
+                             "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.suffix in (".pdf", ".docx") for p in out.rglob("*")) and time.monotonic() < deadline:
+            time.sleep(0.02)  # stop it mid-way: some briefs written, workers busy with others
+        workers = _children(proc.pid)
+        assert workers and proc.poll() is None, "the build ended before it could be stopped"
+        sig = getattr(signal, how)
+        if how == "SIGINT":
+            os.killpg(proc.pid, sig)  # Ctrl-C: the terminal signals the whole process group
+        else:
+            os.kill(proc.pid, sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    deadline = time.monotonic() + 5
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _running(w)], "a worker outlived the build"
+    time.sleep(1.0)
+    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert after == written or all(p.suffix != ".part" for p in after) and set(after) <= set(written), (written, after)
+    assert not [p for p in after if p.suffix == ".part" and any(f".{w}." in p.name for w in workers)]
+    if how == "SIGKILL":
+        assert proc.returncode == -signal.SIGKILL
+        return
+    assert proc.returncode == {"SIGTERM": 143, "SIGINT": 130}[how]
+    assert [ln for ln in err.splitlines() if ln.strip()] == [f"policybrief: {'terminated' if how == 'SIGTERM' else 'interrupted'}"]
+    assert not [p for p in after if p.suffix == ".part"]
+
+
+def test_jobs_are_capped_at_the_cpus(tmp_path, monkeypatch):
+    from policybrief import pipeline, workers
+
+    cpus = workers.cpu_count()
+    proc = run_cli("build", str(SEED), "-a", "principals", "-f", "pdf", "--jobs", "1000", "--out", str(tmp_path / "out"),
+                   env=_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert [ln for ln in proc.stderr.splitlines() if ln.strip()] == [
+        f"policybrief: note: --jobs 1000 is more than the {cpus} CPU(s) here; using {cpus}"]
+    started: list[int] = []
+    real = workers.start_pool
+    monkeypatch.setattr(workers, "start_pool", lambda n, *a: started.append(n) or real(n, *a))
+    pipeline.build(pipeline.Job((SEED,), ("principals",), formats=("md",), out=tmp_path / "lib"), jobs=1000)
+    assert started == [cpus - 1]  # the library caps too: the parent renders as well

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -175,19 +176,27 @@ def build(
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder (one subfolder per essay)."),
     templates: Path | None = TEMPLATES_OPT,
     no_packaged: bool = NO_PACKAGED_OPT,
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: cores)."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default and at most: the CPUs available)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
     input_format: str | None = FROM_OPT,
 ) -> None:
     """Build briefs for every essay x audience x format. Existing briefs are replaced atomically.
 
+    Every file is checked before the first is written: two briefs on one path, a brief over the essay, or a symbolic link in the output folder stop the build.
+
+    Exit code: 0 all written, 1 a brief failed, 2 bad input (nothing written), 130 Ctrl-C, 143 SIGTERM (worker processes end with the build and unfinished files are removed).
+
     Example: policybrief build seeds/china-russia-partnership.txt --all --format docx,pdf --out briefs
     """
     from policybrief import pipeline
     from policybrief.report import results_table
+    from policybrief.workers import cpu_count
 
     _audiences_or_all(audience, all_audiences)
     job = pipeline.Job(tuple(essays), tuple(audience) or None, templates, input_format, _formats(fmt), out, not no_packaged)
+    if jobs is not None and jobs > (cpus := cpu_count()):
+        sys.stderr.write(f"policybrief: note: --jobs {jobs} is more than the {cpus} CPU(s) here; using {cpus}\n")
+        jobs = cpus
     results, warnings = pipeline.build(job, jobs=jobs, progress=not as_json)
     _warn(warnings)
     if as_json:
@@ -355,7 +364,11 @@ def _fail(messages: list[str], code: int) -> NoReturn:
 
 
 def main() -> None:
-    """Run the app; every user mistake (ours or the command line's) is one line on stderr and exit code 2."""
+    """Run the app; every user mistake (ours or the command line's) is one line on stderr and exit code 2.
+    Ctrl-C ends with "interrupted" and exit code 130, SIGTERM with "terminated" and 143."""
+    from policybrief import interrupt
+
+    interrupt.install()
     try:
         from policybrief import clock
 
@@ -369,6 +382,9 @@ def main() -> None:
         _fail([_usage_error(exc)], 2)
     except ClickException as exc:
         _fail([exc.format_message()], max(2, exc.exit_code))
+    except interrupt.Stopped as exc:
+        sys.stderr.write("policybrief: terminated\n" if exc.signum == signal.SIGTERM else "policybrief: interrupted\n")
+        sys.exit(128 + exc.signum)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("policybrief: interrupted\n")
         sys.exit(130)

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from policybrief import interrupt
 from policybrief.errors import BriefError, InputError, RenderError
 from policybrief.lang.words import slugify
 
@@ -217,6 +218,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             else:
                 if stat.S_ISLNK(st.st_mode) or stat.S_ISDIR(st.st_mode):
                     _check_target(path)
+            interrupt.check()  # stopped (and the exception swallowed somewhere): nothing is committed
             os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
         except BaseException:
             try:
@@ -236,6 +238,7 @@ def _write_by_path(path: Path, data: bytes) -> None:  # pragma: no cover - see a
         with open(tmp, "xb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
+        interrupt.check()
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -6,7 +6,6 @@ files; `build`, `email`, `plan`, `summarize` and `inspect` all consume it and st
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,11 +266,12 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
     The parent reads, analyses and composes (each essay once); rendering is shared with `jobs - 1` forked workers,
     started first so that they import the writers and load fonts while the parent is still analysing.
     """
+    from policybrief import interrupt
     from policybrief.check import dangling
     from policybrief.outputs import Planned, Result, check_essay_folders, check_out_dir, check_outputs
     from policybrief.readers import check_path
     from policybrief.report import progress_bar
-    from policybrief.workers import Task, run_tasks, shared_formats, start_pool
+    from policybrief.workers import Task, cpu_count, run_tasks, shared_formats, start_pool, stop_pool
 
     setup = prepare(job)
     for e in job.essays:
@@ -279,7 +279,7 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
     check_essay_folders(list(job.essays), job.out)
     check_out_dir(job.out)
     wanted = set(job.formats or [f for pid in setup.ids for f in setup.profiles.get(pid).formats])
-    workers = max(1, jobs or os.cpu_count() or 1)
+    workers = max(1, min(jobs or cpu_count(), cpu_count()))  # more processes than CPUs only cost memory
     pool = start_pool(workers - 1, shared_formats(wanted), tuple(setup.styles.values()))
     failed: list[Result] = []
     warnings: list[str] = []
@@ -288,6 +288,7 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
     step = progress_bar(0, False)
     try:
         for item in run(job, "place", setup):
+            interrupt.check()
             audience = item.profile.profile.id if item.profile else "-"
             if item.error is not None:
                 if item.doc is None and len(job.essays) == 1:
@@ -308,6 +309,11 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
         check_outputs(planned, _inputs(job))  # two files on one path, the essay overwritten, a link: nothing written
         step = progress_bar(len(tasks), progress)
         results = run_tasks(tasks, pool, step)
+    except BaseException:  # Ctrl-C, SIGTERM (raised by the CLI's handler), an error: no worker goes on alone
+        if pool is not None:
+            stop_pool(pool, [t.path for t in tasks])
+            pool = None
+        raise
     finally:
         step(True)
         if pool is not None:
