@@ -1008,3 +1008,52 @@ def test_jobs_are_capped_at_the_cpus(tmp_path, monkeypatch):
     monkeypatch.setattr(workers, "start_pool", lambda n, *a: started.append(n) or real(n, *a))
     pipeline.build(pipeline.Job((SEED,), ("principals",), formats=("md",), out=tmp_path / "lib"), jobs=1000)
     assert started == [cpus - 1]  # the library caps too: the parent renders as well
+
+
+# ------------------------------------------------------------------------------------------------ Korean in PDFs
+
+KOREAN = "한국과 미국의 동맹은 동북아시아 안보의 핵심이다."
+
+
+@pytest.mark.skipif(not any(os.path.isfile(f) for f in ("/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+                                                         "/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf")),
+                    reason="no Korean font: install Debian's fonts-nanum (make system-deps)")
+def test_korean_is_drawn_with_a_korean_font(tmp_path):
+    from pypdf import PdfReader
+
+    essay = tmp_path / "ko.md"
+    essay.write_text(f"# 한미 동맹과 중국\n\n## 개요\n\n{KOREAN} 북한의 핵 개발은 지역 안정을 위협한다.\n\n## 분석\n\n"
+                     "서울은 베이징과의 경제 관계를 유지한다. 中国与日本の関係も重要だ. 무역 의존도는 여전히 높다.\n", encoding="utf-8")
+    tdir = tmp_path / "t"
+    _all_profile(tdir)
+    out = tmp_path / "out"
+    proc = run_cli("build", str(essay), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = PdfReader(out / "ko" / "ko-all.pdf").pages[0]
+    runs: list[tuple[str, str]] = []
+
+    def visit(text, cm, tm, font, size):  # noqa: ANN001, ANN202
+        if text.strip() and font:
+            runs.append((text, str(font.get("/BaseFont", ""))))
+
+    text = page.extract_text(visitor_text=visit)
+    assert KOREAN in " ".join(text.split())
+    hangul = [(t, f) for t, f in runs if any("\uac00" <= c <= "\ud7a3" for c in t)]
+    han = [(t, f) for t, f in runs if any("\u4e00" <= c <= "\u9fff" for c in t)]
+    assert hangul and all("Nanum" in f for _, f in hangul), hangul  # embedded subset of the Korean font, not boxes
+    assert han and all("DroidSansFallback" in f for _, f in han), han  # Chinese and Japanese keep the CJK font
+    fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("Nanum" in f and "+" in f for f in fonts)  # subset-embedded ("AAAAAA+NanumGothic")
+
+
+def test_missing_korean_font_is_one_line(tmp_path):
+    from policybrief.errors import RenderError
+    from policybrief.writers import pdf
+
+    with pytest.raises(RenderError, match="fonts-nanum"):
+        pdf._register_file("PB-test-missing", None, (str(tmp_path / "none.ttf"),), "Korean", "fonts-nanum", "fonts.korean")
+    tdir = tmp_path / "t"
+    (tdir / "styles").mkdir(parents=True)
+    (tdir / "styles" / "ko.yaml").write_text(f"fonts: {{korean: {tmp_path / 'none.ttf'}}}\n", encoding="utf-8")
+    _all_profile(tdir, "ko")
+    _refused(tmp_path, "build", str(SEED), "-a", "all", "--templates", str(tdir), needles=("ko.yaml", "fonts.korean", "no font file"))

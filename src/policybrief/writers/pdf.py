@@ -1,7 +1,9 @@
 """PDF briefs through reportlab platypus, styled by a style file (page size, margins, fonts, sizes, colours).
 
 Fonts are DejaVu (Latin, Greek, Cyrillic), embedded and subset; CJK text switches to an embeddable TrueType
-CJK font (Droid Sans Fallback) registered only when the brief has CJK characters. Every piece of essay text is
+CJK font (Droid Sans Fallback) registered only when the brief has CJK characters, and Hangul to a Korean one
+(NanumGothic, Debian's fonts-nanum: Droid Sans Fallback has three Hangul syllables, so Korean came out blank).
+Every piece of essay text is
 escaped. Headings keep with the next paragraph; tables repeat their header row and split across pages.
 Output is deterministic (reportlab invariant mode; SOURCE_DATE_EPOCH for the dates).
 """
@@ -59,10 +61,16 @@ class RLParagraph(_RLParagraph):
         return w, h
 
 
-CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+CJK = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff]+")
+"""Hangul syllables and jamo: drawn with the Korean font; the rest of a CJK run with the CJK font."""
 CJK_FONTS = (
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/usr/share/fonts/truetype/droid/DroidSansFallback.ttf",
+)
+KOREAN_FONTS = (
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf",
 )
 _FAMILIES = {
     "sans": ("rinoh_typeface_dejavusans", "DejaVuSans", ("", "-Bold", "-Oblique", "-BoldOblique")),
@@ -96,38 +104,60 @@ def _register_family(kind: str) -> str:
 
 
 def _register_cjk(path: str | None) -> str:
-    name = "PB-CJK"
+    return _register_file("PB-CJK", path, CJK_FONTS, "Chinese/Japanese", "fonts-droid-fallback", "fonts.cjk")
+
+
+def _register_korean(path: str | None) -> str:
+    return _register_file("PB-KO", path, KOREAN_FONTS, "Korean", "fonts-nanum", "fonts.korean")
+
+
+def _register_file(name: str, path: str | None, system: tuple[str, ...], what: str, package: str, key: str) -> str:
+    """Register the style's font file (else the first system font found) under `name`, once per process."""
     if name in _registered:
         return name
-    candidates = [path] if path else list(CJK_FONTS)
-    for cand in candidates:
+    for cand in [path] if path else list(system):
         if cand and Path(cand).is_file():
             pdfmetrics.registerFont(TTFont(name, cand))
             _registered.add(name)
             return name
-    raise RenderError(
-        "the brief has Chinese/Japanese/Korean text but no CJK font was found: install Debian's "
-        "fonts-droid-fallback or set fonts.cjk in the style file"
-    )
+    raise RenderError(f"the brief has {what} text but no font for it was found: install Debian's {package} or set {key} "
+                      "in the style file")
 
 
 class _Markup:
-    """Escapes essay text for reportlab's mini-markup and switches CJK runs to the CJK font."""
+    """Escapes essay text for reportlab's mini-markup and switches CJK runs to the CJK font, Hangul to the Korean one."""
 
-    def __init__(self, cjk_font: str | None) -> None:
+    def __init__(self, cjk_font: str | None, korean_font: str | None = None) -> None:
         self.cjk = cjk_font
+        self.korean = korean_font
 
     def __call__(self, text: str) -> str:
         text = printable(text)
-        if not self.cjk:
+        if not self.cjk and not self.korean:
             return escape(text)
         out, pos = [], 0
         for m in CJK.finditer(text):
             out.append(escape(text[pos : m.start()]))
-            out.append(f'<font name="{self.cjk}">{escape(m.group())}</font>')
+            out.append(self._run(m.group()))
             pos = m.end()
         out.append(escape(text[pos:]))
         return "".join(out)
+
+    def _run(self, run: str) -> str:
+        """One CJK run, Hangul and the rest each in its own font."""
+        out, pos = [], 0
+        for m in HANGUL.finditer(run) if self.korean else ():
+            out.append(self._font(self.cjk, run[pos : m.start()]))
+            out.append(self._font(self.korean, m.group()))
+            pos = m.end()
+        out.append(self._font(self.cjk, run[pos:]))
+        return "".join(out)
+
+    @staticmethod
+    def _font(name: str | None, text: str) -> str:
+        if not text:
+            return ""
+        return f'<font name="{name}">{escape(text)}</font>' if name else escape(text)
 
 
 class _Heading(RLParagraph):
@@ -272,8 +302,10 @@ class PdfWriter(BriefWriter):
     def __init__(self, brief: Brief, style: Style) -> None:
         super().__init__(brief, style)
         self.font = _register_family(style.font)
-        cjk = _register_cjk(style.cjk_font) if CJK.search(_all_text(brief)) else None
-        self.m = _Markup(cjk)
+        text = _all_text(brief)
+        korean = _register_korean(style.korean_font) if HANGUL.search(text) else None
+        cjk = _register_cjk(style.cjk_font) if CJK.search(HANGUL.sub("", text) if korean else text) else None
+        self.m = _Markup(cjk, korean)
         self.st = _styles(style, self.font)
         page = LETTER if style.page == "letter" else A4
         mg = style.margins

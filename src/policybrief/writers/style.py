@@ -22,7 +22,7 @@ KEYS = {
     "page": "A4 or Letter",
     "margins_mm": "top, bottom, left, right in millimetres",
     "font": "sans or serif",
-    "fonts": "cjk: a TrueType font file",
+    "fonts": "cjk, korean: TrueType font files",
     "sizes": "title, subtitle, h1, h2, body, small in points",
     "colors": "accent, text, muted, summary_fill, rule, table_header as #RRGGBB",
     "docx_template": "a Word reference document",
@@ -80,6 +80,8 @@ class Style:
     font: FontFamily = "sans"
     cjk_font: str | None = None
     """A TrueType CJK font file; None: the system's Droid Sans Fallback."""
+    korean_font: str | None = None
+    """A TrueType font with Hangul; None: the system's NanumGothic (Debian's fonts-nanum)."""
     sizes: Sizes = field(default_factory=Sizes)
     colors: Colors = field(default_factory=Colors)
     docx_template: str | None = None
@@ -136,9 +138,12 @@ def check(raw: dict[str, Any], where: str, name: str = "default") -> Style:
             raise RenderError(f"colors.{k}: {v!r} is not a colour like \"#1F3B5B\"", where)
         colors[k] = v if v.startswith("#") else f"#{v}"
     fonts = _mapping(raw.get("fonts"), "fonts", where)
-    cjk = fonts.get("cjk")
-    if cjk and not Path(str(cjk)).is_file():
-        raise RenderError(f"fonts.cjk: no font file '{cjk}'", where)
+    for key in fonts:
+        if key not in ("cjk", "korean"):
+            raise RenderError(f"fonts.{key}: unknown key{_hint(str(key), ('cjk', 'korean'))}", where)
+        if fonts[key] and not Path(str(fonts[key])).is_file():
+            raise RenderError(f"fonts.{key}: no font file '{fonts[key]}'", where)
+    cjk, korean = fonts.get("cjk"), fonts.get("korean")
     ref = raw.get("docx_template")
     if ref:
         check_docx_template(Path(str(ref)))
@@ -148,6 +153,7 @@ def check(raw: dict[str, Any], where: str, name: str = "default") -> Style:
         margins=Margins(**margins),
         font="serif" if font == "serif" else "sans",
         cjk_font=str(cjk) if cjk else None,
+        korean_font=str(korean) if korean else None,
         sizes=Sizes(**sizes),
         colors=Colors(**colors),
         docx_template=str(ref) if ref else None,
