@@ -28,12 +28,13 @@ bench: $(STAMP)  ## Print the benchmark figures
 	$(BIN)/python bench/build_speed.py
 	$(BIN)/python bench/hostile.py
 
-system-deps:  ## Debian packages: a CJK font for PDFs, poppler for looking at pages (skipped when not root/apt)
-	@if ! [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || ! command -v pdftoppm >/dev/null; then \
+system-deps:  ## Debian packages: CJK and Korean fonts for PDFs, poppler for looking at pages (skipped when not root/apt)
+	@if ! [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || ! [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] \
+	    || ! command -v pdftoppm >/dev/null; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-droid-fallback poppler-utils >/dev/null) \
-	      || echo "warning: could not install fonts-droid-fallback/poppler-utils; CJK text in PDFs will need a font"; \
-	  else echo "note: install fonts-droid-fallback for CJK glyphs in PDFs"; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-droid-fallback fonts-nanum poppler-utils >/dev/null) \
+	      || echo "warning: could not install fonts-droid-fallback/fonts-nanum/poppler-utils; CJK and Korean text in PDFs will need fonts"; \
+	  else echo "note: install fonts-droid-fallback and fonts-nanum for CJK and Korean glyphs in PDFs"; fi; \
 	fi
 
 $(STAMP): pyproject.toml

@@ -1,7 +1,11 @@
 """Hostile inputs, each run as a whole `policybrief` process: peak memory (RSS) and wall time per case.
 
-Targets: under 500 MB and under 5 s each. Every case runs in a fresh helper process that starts `policybrief` and
-reads the child's peak RSS from getrusage(RUSAGE_CHILDREN), so one case's memory never shows up in another's.
+Targets: under 500 MB and under 5 s each. Every case runs in a fresh helper process that starts `policybrief`, so
+one case's memory never shows up in another's. Peak memory is that of the whole process tree (the build and its
+worker processes): the larger of the tree's summed PSS, sampled every 20 ms from /proc, and the largest single
+process's peak RSS from getrusage(RUSAGE_CHILDREN). "procs" is the most processes the tree had at once. A case can
+stop the build with a signal once its first brief file is written; then the helper waits and reports any process of
+the tree still running and any file that appeared after the build had gone.
 
     .venv/bin/python bench/hostile.py            # all cases
     .venv/bin/python bench/hostile.py docx yaml  # cases whose name contains one of these words
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,22 +29,76 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "china-russia-partnership.txt"
 MAX_MB, MAX_S = 500, 5.0
 
-_MEASURE = """
-import json, resource, subprocess, sys, time
+_MEASURE = r"""
+import json, os, pathlib, resource, signal, subprocess, sys, tempfile, time
+timeout, sig, watch = float(sys.argv[1]), int(sys.argv[2]), pathlib.Path(sys.argv[3]) if sys.argv[3] else None
+PROC = pathlib.Path("/proc")
+
+def tree(root):
+    # pid -> parent pid of every live process, then the root's descendants (and the root)
+    parents = {}
+    for d in PROC.iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] not in ("Z", "X"):
+                parents[int(d.name)] = int(fields[1])
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid in parents and pid not in found:
+            found.add(pid)
+            todo += [c for c, pp in parents.items() if pp == pid]
+    return found
+
+def pss(pid):
+    try:
+        for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+def files(folder):
+    return {str(f): f.stat().st_mtime_ns for f in folder.rglob("*") if f.is_file()} if folder and folder.exists() else {}
+
+err_file = tempfile.TemporaryFile()
 t = time.monotonic()
-try:
-    p = subprocess.run(sys.argv[2:], capture_output=True, text=True, errors="replace", timeout=float(sys.argv[1]))
-    code, err = p.returncode, p.stderr
-except subprocess.TimeoutExpired:
-    code, err = "timeout", ""
+p = subprocess.Popen(sys.argv[4:], stdout=subprocess.DEVNULL, stderr=err_file, start_new_session=True)
+peak, procs, seen, signalled = 0.0, 0, set(), False
+while p.poll() is None:
+    if time.monotonic() - t > timeout:
+        p.kill()
+        break
+    members = tree(p.pid)
+    seen |= members
+    procs = max(procs, len(members))
+    peak = max(peak, sum(pss(m) for m in members))
+    if sig and not signalled and any(f.endswith((".pdf", ".docx")) for f in files(watch)):
+        os.killpg(p.pid, sig) if sig == signal.SIGINT else os.kill(p.pid, sig)  # Ctrl-C reaches the whole group
+        signalled = True
+    time.sleep(0.02)
+p.wait()
 wall = time.monotonic() - t
+code = "timeout" if wall > timeout else p.returncode
+left, late = 0, 0
+if sig:
+    at_exit = files(watch)
+    time.sleep(1.5)
+    left = len([m for m in seen if m != p.pid and m in tree(m)])
+    late = len([f for f, m in files(watch).items() if at_exit.get(f) != m])
+err_file.seek(0)
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"code": code, "wall": wall, "rss": rss, "stderr": err}))
+print(json.dumps({"code": code, "wall": wall, "rss": max(rss, peak), "procs": max(procs, 1), "left": left, "late": late,
+                  "stderr": err_file.read().decode("utf-8", "replace")}))
 """
 
 
-def measure(args: list[str], env: dict[str, str], timeout: float = 60.0) -> dict[str, object]:
-    cmd = [sys.executable, "-c", _MEASURE, str(timeout), sys.executable, "-m", "policybrief", *args]
+def measure(args: list[str], env: dict[str, str], timeout: float = 60.0, sig: int = 0, watch: str = "") -> dict[str, object]:
+    cmd = [sys.executable, "-c", _MEASURE, str(timeout), str(sig), watch, sys.executable, "-m", "policybrief", *args]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
     return json.loads(out.stdout)
 
@@ -140,7 +199,10 @@ class Smtp:
             conn.close()
 
 
-def cases(tmp: Path) -> list[tuple[str, list[str], dict[str, str], Callable[[], str] | None]]:
+Case = tuple[str, list[str], dict[str, str], Callable[[], str] | None]
+
+
+def cases(tmp: Path) -> list[Case]:
     """(name, arguments, extra environment, optional check after the run)."""
     out = str(tmp / "out")
     essay = tmp / "essay.txt"
@@ -203,6 +265,77 @@ def cases(tmp: Path) -> list[tuple[str, list[str], dict[str, str], Callable[[], 
         ("SMTP greeting of binary garbage", ["email", str(essay), *send, "--smtp-port", str(garbage.port), "-o", out], {}, None),
         ("SMTP drop after the final dot", ["email", str(essay), *send, "--smtp-port", str(dropper.port), "--retries", "2",
                                            "-o", str(tmp / "sent")], {"PB_SMTP_RETRY_WAIT": "0"}, lambda: f"server received {dropper.received}x"),
+        *new_cases(tmp),
+    ]
+
+
+def seed_paragraphs(n: int) -> list[str]:
+    return [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if len(p.split()) > 40][:n]
+
+
+def new_cases(tmp: Path) -> list[Case]:
+    """Output paths, control characters, PDF layout, Korean, --jobs (the second hardening round)."""
+    essay = tmp / "essay.txt"
+    out = str(tmp / "out2")
+    twins = profile_dir(tmp / "t-twins", {
+        "a1.yaml": "id: a1\nextends: base\ntitle: A\nfilename: '{essay}.{ext}'\nformats: [pdf]\n",
+        "a2.yaml": "id: a2\nextends: base\ntitle: B\nfilename: '{essay}.{ext}'\nformats: [md]\n",
+    })
+    elsewhere = tmp / "elsewhere"
+    elsewhere.mkdir()
+    linked = tmp / "out-linked"
+    linked.mkdir()
+    (linked / "essay").symlink_to(elsewhere)
+    linked_file = tmp / "out-file-link"
+    (linked_file / "essay").mkdir(parents=True)
+    (linked_file / "essay" / "essay-principals.pdf").symlink_to(elsewhere / "victim.pdf")
+    paras = seed_paragraphs(8)
+    control = tmp / "control.md"
+    control.write_text(f"# Title \x1b[31mRed\x07\n\n## Opening\n\n{paras[0]}\n\n## Analysis\x1b[2J\n\n{paras[1]}\n", encoding="utf-8")
+    side = tmp / "side-ctrl"
+    side.mkdir()
+    (side / "essay.txt").write_bytes(SEED.read_bytes())
+    (side / "essay.yaml").write_text('title: "Side \\x1b[2J title"\n', encoding="utf-8")
+    heading = tmp / "heading.md"
+    heading.write_text("# Title\n\n## Opening\n\n" + paras[0] + "\n\n## " + " ".join(f"word{i}" for i in range(1500)) + "\n\n"
+                       + "\n\n".join(paras[1:5]) + "\n\n## Closing\n\n" + "\n\n".join(paras[5:]) + "\n", encoding="utf-8")
+    every = {"all.yaml": "id: all\nextends: base\ntitle: All\nformats: [docx, pdf, md]\n"}
+    all_profile = profile_dir(tmp / "t-all", every)
+    sizes = "{title: 72, subtitle: 72, h1: 72, h2: 72, body: 72, small: 72}"
+    huge = profile_dir(tmp / "t-huge", {"all.yaml": "id: all\nextends: base\ntitle: All\nstyle: huge\nformats: [pdf]\n"})
+    (huge / "styles").mkdir()
+    (huge / "styles" / "huge.yaml").write_text(f"margins_mm: {{top: 100, bottom: 100, left: 100, right: 100}}\nsizes: {sizes}\n")
+    big = profile_dir(tmp / "t-big", {"all.yaml": "id: all\nextends: base\ntitle: All\nstyle: big\nformats: [pdf]\n"})
+    (big / "styles").mkdir()
+    (big / "styles" / "big.yaml").write_text(f"sizes: {sizes}\n")
+    korean = tmp / "korean.md"
+    korean.write_text("# 한미 동맹과 중국\n\n## 개요\n\n" + "한국과 미국의 동맹은 동북아시아 안보의 핵심이다. " * 40
+                      + "\n\n## 분석\n\n" + "서울은 베이징과의 경제 관계를 유지한다. 中国与日本の関係も重要だ. " * 40 + "\n", encoding="utf-8")
+    many = tmp / "many"
+    many.mkdir()
+    for i in range(4):
+        (many / f"e{i}.txt").write_bytes(SEED.read_bytes())
+    essays = [str(many / f"e{i}.txt") for i in range(4)]
+    return [
+        ("two profiles, one filename", ["build", str(essay), "-a", "a1", "-a", "a2", "-f", "pdf", "--templates", str(twins), "-o", out],
+         {}, None),
+        ("two profiles, one filename (email)", ["email", str(essay), "-a", "a1", "-a", "a2", "--templates", str(twins), "-o", out],
+         {}, None),
+        ("OUT/ESSAY -> folder elsewhere", ["build", str(essay), "-a", "principals", "-o", str(linked)], {},
+         lambda: f"{len(list(elsewhere.iterdir()))} file(s) elsewhere"),
+        ("brief file -> file elsewhere", ["build", str(essay), "-a", "principals", "-o", str(linked_file)], {},
+         lambda: f"{len(list(elsewhere.iterdir()))} file(s) elsewhere"),
+        ("ESC in a Markdown title and text", ["build", str(control), "-a", "all", "--templates", str(all_profile), "-o", out], {}, None),
+        ("ESC in the sidecar's title", ["build", str(side / "essay.txt"), "-a", "principals", "-o", out], {}, None),
+        ("1,500-word heading (PDF)", ["build", str(heading), "-a", "all", "--templates", str(all_profile), "-o", out], {}, None),
+        ("margins 100 mm, sizes 72 pt", ["build", str(essay), "-a", "all", "--templates", str(huge), "-o", out], {}, None),
+        ("sizes 72 pt (a table cannot fit)", ["build", str(essay), "-a", "all", "--templates", str(big), "-o", out], {}, None),
+        ("Korean essay (PDF, NanumGothic)", ["build", str(korean), "-a", "all", "--templates", str(all_profile), "-o", out], {}, None),
+        ("--jobs 1000", ["build", str(essay), "-f", "pdf", "--jobs", "1000", "-o", out], {}, None),
+        ("--jobs 100, 4 essays", ["build", *essays, "-f", "pdf,docx", "--jobs", "100", "-o", str(tmp / "jobs")], {}, None),
+        *[(f"{name} mid-build, 4 essays", ["build", *essays, "-f", "pdf,docx", "-j", "2", "-o", str(tmp / f"stop-{name}")],
+           {"_signal": str(int(sig)), "_watch": str(tmp / f"stop-{name}")}, None)
+          for name, sig in (("SIGTERM", signal.SIGTERM), ("Ctrl-C", signal.SIGINT), ("SIGKILL", signal.SIGKILL))],
     ]
 
 
@@ -214,18 +347,22 @@ def main() -> None:
         for name, args, extra, check in cases(Path(d)):
             if words and not any(w in name.lower() for w in words):
                 continue
-            r = measure(args, {**env, **extra})
+            sig, watch = int(extra.get("_signal", 0)), extra.get("_watch", "")
+            r = measure(args, {**env, **{k: v for k, v in extra.items() if not k.startswith("_")}}, sig=sig, watch=watch)
             lines = [ln for ln in str(r["stderr"]).splitlines() if ln.strip()]
             first = lines[0] if lines else ""
             note = check() if check else ""
-            ok = r["code"] != "timeout" and float(r["rss"]) < MAX_MB and float(r["wall"]) < MAX_S and len(lines) <= 1
-            rows.append((name, str(r["code"]), f"{float(r['rss']):.0f}", f"{float(r['wall']):.2f}", "ok" if ok else "OVER",
-                         (first[:110] + ("..." if len(first) > 110 else "")) + (f" [{note}]" if note else "")))
-    head = ("case", "exit", "peak MB", "wall s", "target", "stderr (first line)")
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(5)]
+            if sig:
+                note = f"{r['left']} process(es) left, {r['late']} file(s) written after"
+            ok = (r["code"] != "timeout" and float(str(r["rss"])) < MAX_MB and float(str(r["wall"])) < MAX_S and len(lines) <= 1
+                  and not r["left"] and not r["late"])
+            rows.append((name, str(r["code"]), f"{float(str(r['rss'])):.0f}", str(r["procs"]), f"{float(str(r['wall'])):.2f}",
+                         "ok" if ok else "OVER", (first[:100] + ("..." if len(first) > 100 else "")) + (f" [{note}]" if note else "")))
+    head = ("case", "exit", "peak MB", "procs", "wall s", "target", "stderr (first line)")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(6)]
     for r in [head, *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5])
-    over = [r[0] for r in rows if r[4] != "ok"]
+        print("  ".join(c.ljust(w) for c, w in zip(r[:6], widths, strict=True)) + "  " + r[6])
+    over = [r[0] for r in rows if r[5] != "ok"]
     print(f"\n{len(rows) - len(over)} of {len(rows)} cases within {MAX_MB} MB and {MAX_S:g} s" + (f"; over: {', '.join(over)}" if over else ""))
 
 

@@ -710,3 +710,350 @@ def test_binary_greeting_is_one_clean_line(tmp_path, scripted):
     assert all(" " <= c <= "~" for c in line), line
     assert len(line) < 300
 
+
+
+# ------------------------------------------------------------------------------------------------ PDF layout
+
+
+def _all_profile(tdir: Path, style: str = "default", formats: str = "[pdf]") -> Path:
+    """A profile that takes every section, so that whatever the fixture holds reaches the brief."""
+    return _profile(tdir, "all.yaml", f"id: all\nextends: base\ntitle: All\nstyle: {style}\nformats: {formats}\n")
+
+
+def _seed_paragraphs(n: int) -> list[str]:
+    return [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if len(p.split()) > 40][:n]
+
+
+def test_huge_heading_renders_in_full(tmp_path):
+    from pypdf import PdfReader
+
+    paras = _seed_paragraphs(6)
+    words = " ".join(f"w{i}x" for i in range(1500))
+    essay = tmp_path / "heading.md"
+    essay.write_text(f"# Title\n\n## Opening\n\n{paras[0]}\n\n## {words}\n\n" + "\n\n".join(paras[1:4])
+                     + "\n\n## Closing\n\n" + "\n\n".join(paras[4:]) + "\n", encoding="utf-8")
+    tdir = tmp_path / "t"
+    _all_profile(tdir)
+    out = tmp_path / "out"
+    proc = run_cli("build", str(essay), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    reader = PdfReader(out / "heading" / "heading-all.pdf")
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert {f"w{i}x" for i in range(1500)} <= set(text.split())  # split over pages, not a word lost
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert any(t.startswith("w0x w1x") for t in titles) and "Closing" in titles  # one outline entry for the split heading
+
+
+def _style(tdir: Path, margins: int, size: int, name: str = "big") -> Path:
+    (tdir / "styles").mkdir(parents=True, exist_ok=True)
+    p = tdir / "styles" / f"{name}.yaml"
+    sizes = ", ".join(f"{k}: {size}" for k in ("title", "subtitle", "h1", "h2", "body", "small"))
+    p.write_text(f"page: A4\nmargins_mm: {{top: {margins}, bottom: {margins}, left: {margins}, right: {margins}}}\n"
+                 f"sizes: {{{sizes}}}\n", encoding="utf-8")
+    return p
+
+
+def test_margins_that_leave_no_page_are_refused_up_front(tmp_path):
+    tdir = tmp_path / "t"
+    _style(tdir, 100, 72)
+    _all_profile(tdir, "big")
+    _refused(tmp_path, "build", str(SEED), "-a", "all", "--templates", str(tdir), needles=("big.yaml", "margins_mm", "10 mm wide"))
+
+
+def test_impossible_layout_is_one_line_naming_the_style_file(tmp_path):
+    tdir = tmp_path / "t"
+    _style(tdir, 20, 72)  # a page, but 72-point type does not fit a table's columns
+    _all_profile(tdir, "big", "[pdf, md]")
+    out = tmp_path / "out"
+    proc = run_cli("build", str(SEED), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    (failed,) = [ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED")]
+    assert "big.yaml: PDF layout failed" in failed and "0x" not in failed
+    assert not (out / ESSAY_DIR / f"{ESSAY_DIR}-all.pdf").exists()
+    assert not list((out / ESSAY_DIR).glob(".*.part"))
+
+
+# ------------------------------------------------------------------------------------------------ control characters
+
+
+def _control_essay(tmp_path: Path) -> Path:
+    paras = _seed_paragraphs(4)
+    essay = tmp_path / "ctrl.md"
+    marked = paras[1].replace(" ", " \x1b[2J", 1)
+    essay.write_text(f"# Title \x1b[31mRed\x07 bell\x01\n\n## Opening\x1b\n\n{paras[0]}\n\n## Analysis\n\n"
+                     f"{marked}\n\n{paras[2]}\n\n## Closing\n\n{paras[3]}\n", encoding="utf-8")
+    return essay
+
+
+def test_control_characters_in_the_essay_are_removed_and_reported(tmp_path):
+    import docx
+    from pypdf import PdfReader
+
+    essay = _control_essay(tmp_path)
+    tdir = tmp_path / "t"
+    _all_profile(tdir, formats="[docx, pdf, md]")
+    out = tmp_path / "out"
+    proc = run_cli("build", str(essay), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not any(c in proc.stdout + proc.stderr for c in "\x1b\x07\x00")
+    folder = out / "ctrl"
+    with zipfile.ZipFile(folder / "ctrl-all.docx") as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                assert not any(c in z.read(name) for c in b"\x1b\x07\x00"), name
+    d = docx.Document(folder / "ctrl-all.docx")
+    assert d.core_properties.title == "Title [31mRed bell"
+    reader = PdfReader(folder / "ctrl-all.pdf")
+    assert reader.metadata.title == "Title [31mRed bell"
+    assert "\x1b" not in " ".join(p.extract_text() for p in reader.pages)
+    assert "\x1b" not in (folder / "ctrl-all.md").read_text(encoding="utf-8")
+    data = json.loads(run_cli("inspect", str(essay), "--json", env=_env(), timeout=60).stdout)
+    kinds = [c["kind"] for c in data["cleanups"]]
+    assert kinds.count("control-character") == 2  # the heading's and the sentence's; the title is stripped by the writers
+    text = run_cli("inspect", str(essay), env=_env(), timeout=60).stdout
+    assert "\x1b" not in text and "\\x1b[31mRed" in text  # the terminal is shown the title, escaped
+
+
+def test_control_characters_in_the_title_do_not_reach_an_email(tmp_path):
+    essay = _control_essay(tmp_path)
+    tdir = tmp_path / "t"
+    _all_profile(tdir)
+    out = tmp_path / "out"
+    proc = run_cli("email", str(essay), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    raw = (out / "ctrl" / "ctrl-all.eml").read_bytes()
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert msg["Subject"].startswith("All: Title [31mRed bell")
+    assert not any(c in msg.get_body(("plain",)).get_content() for c in "\x1b\x07\x00")
+
+
+def test_control_character_in_the_sidecar_title_is_refused(tmp_path):
+    essay = _essay(tmp_path)
+    (tmp_path / "essay.yaml").write_text('date: "2026-01-01"\ntitle: "Side \\x1b[2J title"\n', encoding="utf-8")
+    line = _refused(tmp_path, "build", str(essay), "-a", "principals", needles=("essay.yaml:2", "title", "control character"))
+    assert "\x1b" not in line
+
+
+# ------------------------------------------------------------------------------------------------ output paths
+
+
+def _twins(tdir: Path, pattern: str = "'{essay}.{ext}'") -> None:
+    _profile(tdir, "a1.yaml", f"id: a1\nextends: base\ntitle: A\nfilename: {pattern}\nformats: [pdf]\n")
+    _profile(tdir, "a2.yaml", f"id: a2\nextends: base\ntitle: B\nfilename: {pattern}\nformats: [md]\n")
+
+
+def test_two_profiles_writing_one_file_stop_the_build(tmp_path):
+    tdir = tmp_path / "t"
+    _twins(tdir)
+    # --format pdf: both write essay.pdf (before, the second silently replaced the first and both were "written")
+    line = _refused(tmp_path, "build", str(_essay(tmp_path)), "-a", "a1", "-a", "a2", "--templates", str(tdir), "--format", "pdf",
+                    needles=("essay.pdf", "the pdf brief for a1", "the pdf brief for a2", "a1.yaml:4", "a2.yaml:4"))
+    assert "both" in line
+
+
+def test_two_profiles_writing_one_file_stop_the_email(tmp_path):
+    tdir = tmp_path / "t"
+    _twins(tdir)
+    essay = _essay(tmp_path)
+    for extra in ((), ("--dry-run",)):
+        _refused(tmp_path, "email", str(essay), "-a", "a1", "-a", "a2", "--templates", str(tdir), *extra,
+                 needles=("the pdf brief for a1", "the pdf brief for a2"))
+
+
+def test_names_that_differ_only_in_case_clash(tmp_path):
+    tdir = tmp_path / "t"
+    _profile(tdir, "a1.yaml", "id: a1\nextends: base\ntitle: A\nfilename: 'Brief.{ext}'\n")
+    _profile(tdir, "a2.yaml", "id: a2\nextends: base\ntitle: B\nfilename: 'brief.{ext}'\n")
+    _refused(tmp_path, "build", str(SEED), "-a", "a1", "-a", "a2", "--templates", str(tdir), needles=("differ only in case",))
+
+
+def test_a_brief_never_overwrites_the_essay(tmp_path):
+    tdir = tmp_path / "t"
+    _profile(tdir, "same.yaml", "id: same\nextends: base\ntitle: S\nfilename: '{essay}.{ext}'\nformats: [md]\n")
+    out = tmp_path / "out"
+    essay = out / "notes" / "notes.md"
+    essay.parent.mkdir(parents=True)
+    essay.write_bytes(SEED.read_bytes())
+    proc = run_cli("build", str(essay), "-a", "same", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=FAST)
+    assert_user_error(proc, "notes.md", "would overwrite the input file", "same.yaml:4")
+    assert essay.read_bytes() == SEED.read_bytes()
+
+
+def test_essay_folder_that_is_a_link_is_not_written_through(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "essay").symlink_to(elsewhere)
+    for cmd in ("build", "email"):
+        proc = run_cli(cmd, str(_essay(tmp_path)), "-a", "principals", "--out", str(out), env=_env(), timeout=60)
+        assert_user_error(proc, "symbolic link", str(out / "essay"))
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_brief_that_is_a_link_is_not_written_through(tmp_path):
+    target = tmp_path / "elsewhere.pdf"
+    target.write_bytes(b"keep me")
+    folder = tmp_path / "out" / "essay"
+    folder.mkdir(parents=True)
+    (folder / "essay-principals.pdf").symlink_to(target)
+    proc = run_cli("build", str(_essay(tmp_path)), "-a", "principals", "--out", str(tmp_path / "out"), env=_env(), timeout=60)
+    assert_user_error(proc, "essay-principals.pdf", "symbolic link")
+    assert target.read_bytes() == b"keep me" and (folder / "essay-principals.pdf").is_symlink()
+    assert sorted(p.name for p in folder.iterdir()) == ["essay-principals.pdf"]
+
+
+def test_atomic_write_refuses_a_link_swapped_in_after_the_check(tmp_path):
+    from policybrief.errors import RenderError
+    from policybrief.outputs import atomic_write
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "essay").symlink_to(elsewhere)
+    with pytest.raises(RenderError, match="symbolic link"):
+        atomic_write(tmp_path / "out" / "essay" / "b.pdf", b"x")
+    assert list(elsewhere.iterdir()) == []
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "b.pdf").symlink_to(elsewhere / "victim.pdf")
+    with pytest.raises(RenderError, match="symbolic link"):
+        atomic_write(real / "b.pdf", b"x")
+    assert list(elsewhere.iterdir()) == [] and [p.name for p in real.iterdir()] == ["b.pdf"]
+    atomic_write(real / "c.pdf", b"y")
+    assert (real / "c.pdf").read_bytes() == b"y" and oct((real / "c.pdf").stat().st_mode & 0o777) == "0o644"
+
+
+# ------------------------------------------------------------------------------------------------ stopping a build
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(d.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")  # a zombie has ended; only its exit status is left
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL"])
+def test_stopped_build_leaves_no_worker_and_writes_nothing_after(tmp_path, how):
+    import signal
+    import subprocess
+    import sys
+
+    essays = [_essay(tmp_path, f"e{i}.txt") for i in range(4)]
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "policybrief", "build", *map(str, essays), "-f", "pdf,docx", "-j", "2",
+                             "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.suffix in (".pdf", ".docx") for p in out.rglob("*")) and time.monotonic() < deadline:
+            time.sleep(0.02)  # stop it mid-way: some briefs written, workers busy with others
+        workers = _children(proc.pid)
+        assert workers and proc.poll() is None, "the build ended before it could be stopped"
+        sig = getattr(signal, how)
+        if how == "SIGINT":
+            os.killpg(proc.pid, sig)  # Ctrl-C: the terminal signals the whole process group
+        else:
+            os.kill(proc.pid, sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    deadline = time.monotonic() + 5
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _running(w)], "a worker outlived the build"
+    time.sleep(1.0)
+    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert after == written or all(p.suffix != ".part" for p in after) and set(after) <= set(written), (written, after)
+    assert not [p for p in after if p.suffix == ".part" and any(f".{w}." in p.name for w in workers)]
+    if how == "SIGKILL":
+        assert proc.returncode == -signal.SIGKILL
+        return
+    assert proc.returncode == {"SIGTERM": 143, "SIGINT": 130}[how]
+    assert [ln for ln in err.splitlines() if ln.strip()] == [f"policybrief: {'terminated' if how == 'SIGTERM' else 'interrupted'}"]
+    assert not [p for p in after if p.suffix == ".part"]
+
+
+def test_jobs_are_capped_at_the_cpus(tmp_path, monkeypatch):
+    from policybrief import pipeline, workers
+
+    cpus = workers.cpu_count()
+    proc = run_cli("build", str(SEED), "-a", "principals", "-f", "pdf", "--jobs", "1000", "--out", str(tmp_path / "out"),
+                   env=_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert [ln for ln in proc.stderr.splitlines() if ln.strip()] == [
+        f"policybrief: note: --jobs 1000 is more than the {cpus} CPU(s) here; using {cpus}"]
+    started: list[int] = []
+    real = workers.start_pool
+    monkeypatch.setattr(workers, "start_pool", lambda n, *a: started.append(n) or real(n, *a))
+    pipeline.build(pipeline.Job((SEED,), ("principals",), formats=("md",), out=tmp_path / "lib"), jobs=1000)
+    assert started == [cpus - 1]  # the library caps too: the parent renders as well
+
+
+# ------------------------------------------------------------------------------------------------ Korean in PDFs
+
+KOREAN = "한국과 미국의 동맹은 동북아시아 안보의 핵심이다."
+
+
+@pytest.mark.skipif(not any(os.path.isfile(f) for f in ("/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+                                                         "/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf")),
+                    reason="no Korean font: install Debian's fonts-nanum (make system-deps)")
+def test_korean_is_drawn_with_a_korean_font(tmp_path):
+    from pypdf import PdfReader
+
+    essay = tmp_path / "ko.md"
+    essay.write_text(f"# 한미 동맹과 중국\n\n## 개요\n\n{KOREAN} 북한의 핵 개발은 지역 안정을 위협한다.\n\n## 분석\n\n"
+                     "서울은 베이징과의 경제 관계를 유지한다. 中国与日本の関係も重要だ. 무역 의존도는 여전히 높다.\n", encoding="utf-8")
+    tdir = tmp_path / "t"
+    _all_profile(tdir)
+    out = tmp_path / "out"
+    proc = run_cli("build", str(essay), "-a", "all", "--templates", str(tdir), "--out", str(out), env=_env(), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = PdfReader(out / "ko" / "ko-all.pdf").pages[0]
+    runs: list[tuple[str, str]] = []
+
+    def visit(text, cm, tm, font, size):  # noqa: ANN001, ANN202
+        if text.strip() and font:
+            runs.append((text, str(font.get("/BaseFont", ""))))
+
+    text = page.extract_text(visitor_text=visit)
+    assert KOREAN in " ".join(text.split())
+    hangul = [(t, f) for t, f in runs if any("\uac00" <= c <= "\ud7a3" for c in t)]
+    han = [(t, f) for t, f in runs if any("\u4e00" <= c <= "\u9fff" for c in t)]
+    assert hangul and all("Nanum" in f for _, f in hangul), hangul  # embedded subset of the Korean font, not boxes
+    assert han and all("DroidSansFallback" in f for _, f in han), han  # Chinese and Japanese keep the CJK font
+    fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("Nanum" in f and "+" in f for f in fonts)  # subset-embedded ("AAAAAA+NanumGothic")
+
+
+def test_missing_korean_font_is_one_line(tmp_path):
+    from policybrief.errors import RenderError
+    from policybrief.writers import pdf
+
+    with pytest.raises(RenderError, match="fonts-nanum"):
+        pdf._register_file("PB-test-missing", None, (str(tmp_path / "none.ttf"),), "Korean", "fonts-nanum", "fonts.korean")
+    tdir = tmp_path / "t"
+    (tdir / "styles").mkdir(parents=True)
+    (tdir / "styles" / "ko.yaml").write_text(f"fonts: {{korean: {tmp_path / 'none.ttf'}}}\n", encoding="utf-8")
+    _all_profile(tdir, "ko")
+    _refused(tmp_path, "build", str(SEED), "-a", "all", "--templates", str(tdir), needles=("ko.yaml", "fonts.korean", "no font file"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -52,8 +54,20 @@ def _root(
     """policybrief: one essay in, one brief per audience out."""
 
 
+_C1 = re.compile("[\x7f-\x9f]")
+_SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _print(text: str) -> None:
+    """Print text that may quote the user's files (titles, sentences, paths): control characters shown escaped
+    (`\x1b`), never sent raw to the terminal; line breaks and tabs kept."""
+    sys.stdout.write(_SHOWN.sub(lambda m: repr(m.group())[1:-1], text) + "\n")
+
+
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """JSON escapes C0 controls itself; DEL and the C1 controls (which some terminals obey) are escaped here too."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 @app.command()
@@ -73,7 +87,7 @@ def inspect(
     if as_json:
         _print_json({k: data[k] for k in ("sections", "lists", "title", "words", "cleanups", "duplicates")})
     else:
-        print(inspect_text(data))
+        _print(inspect_text(data))
 
 
 @app.command()
@@ -98,7 +112,7 @@ def summarize(
     if as_json:
         _print_json(data)
     else:
-        print(" ".join(s["text"] for s in data["summary"]))
+        _print(" ".join(s["text"] for s in data["summary"]))
 
 
 @app.command()
@@ -118,7 +132,7 @@ def plan(
 
     plans = pipeline.plan(essay, audience or None, templates, fmt, packaged=not no_packaged)
     _warn(w for p in plans for w in p.warnings)
-    print(plan_text(plans))
+    _print(plan_text(plans))
     if any(p.error for p in plans):
         raise typer.Exit(1)
 
@@ -148,7 +162,7 @@ def check(
     if as_json:
         _print_json([{**dataclasses.asdict(r), "budget_used": r.budget_used} for r in reports])
     else:
-        print(check_text(reports))
+        _print(check_text(reports))
     if strict and any(r.dangling for r in reports):
         raise typer.Exit(1)
 
@@ -162,25 +176,33 @@ def build(
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder (one subfolder per essay)."),
     templates: Path | None = TEMPLATES_OPT,
     no_packaged: bool = NO_PACKAGED_OPT,
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default: cores)."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default and at most: the CPUs available)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
     input_format: str | None = FROM_OPT,
 ) -> None:
     """Build briefs for every essay x audience x format. Existing briefs are replaced atomically.
 
+    Every file is checked before the first is written: two briefs on one path, a brief over the essay, or a symbolic link in the output folder stop the build.
+
+    Exit code: 0 all written, 1 a brief failed, 2 bad input (nothing written), 130 Ctrl-C, 143 SIGTERM (worker processes end with the build and unfinished files are removed).
+
     Example: policybrief build seeds/china-russia-partnership.txt --all --format docx,pdf --out briefs
     """
     from policybrief import pipeline
     from policybrief.report import results_table
+    from policybrief.workers import cpu_count
 
     _audiences_or_all(audience, all_audiences)
     job = pipeline.Job(tuple(essays), tuple(audience) or None, templates, input_format, _formats(fmt), out, not no_packaged)
+    if jobs is not None and jobs > (cpus := cpu_count()):
+        sys.stderr.write(f"policybrief: note: --jobs {jobs} is more than the {cpus} CPU(s) here; using {cpus}\n")
+        jobs = cpus
     results, warnings = pipeline.build(job, jobs=jobs, progress=not as_json)
     _warn(warnings)
     if as_json:
         _print_json([r.as_dict() for r in results])
     else:
-        print(results_table(results))
+        _print(results_table(results))
     if any(r.error for r in results):
         raise typer.Exit(1)
 
@@ -238,14 +260,14 @@ def email(
     if as_json:
         _print_json([r.as_dict() for r in results])
     else:
-        print(email_table(results, sending=send, dry_run=dry_run))
+        _print(email_table(results, sending=send, dry_run=dry_run))
     if not all(r.ok for r in results):
         raise typer.Exit(1)
 
 
 def _warn(warnings: Iterable[str]) -> None:
     for w in warnings:
-        sys.stderr.write(f"policybrief: warning: {w}\n")
+        sys.stderr.write(f"policybrief: warning: {one_line(w)}\n")
 
 
 def _formats(fmt: str | None) -> tuple[str, ...] | None:
@@ -275,7 +297,7 @@ def audiences_list(templates: Path | None = TEMPLATES_OPT, no_packaged: bool = N
     """
     from policybrief.profiles import load_profiles
 
-    print(load_profiles(templates, packaged=not no_packaged).table())
+    _print(load_profiles(templates, packaged=not no_packaged).table())
 
 
 @audiences_app.command("show")
@@ -286,7 +308,7 @@ def audiences_show(profile_id: str = typer.Argument(..., metavar="ID"), template
     """
     from policybrief.profiles import load_profiles
 
-    print(load_profiles(templates).show(profile_id))
+    _print(load_profiles(templates).show(profile_id))
 
 
 @audiences_app.command("validate")
@@ -304,7 +326,7 @@ def audiences_validate(
     """
     from policybrief import pipeline
 
-    print(pipeline.validate_profiles(paths or [], essay, templates, packaged=not no_packaged))
+    _print(pipeline.validate_profiles(paths or [], essay, templates, packaged=not no_packaged))
 
 
 @templates_app.command("init")
@@ -318,7 +340,7 @@ def templates_init(
     """
     from policybrief.templates_dir import init_templates
 
-    print(init_templates(folder, force))
+    _print(init_templates(folder, force))
 
 
 def one_line(text: str, limit: int = 2000) -> str:
@@ -342,7 +364,11 @@ def _fail(messages: list[str], code: int) -> NoReturn:
 
 
 def main() -> None:
-    """Run the app; every user mistake (ours or the command line's) is one line on stderr and exit code 2."""
+    """Run the app; every user mistake (ours or the command line's) is one line on stderr and exit code 2.
+    Ctrl-C ends with "interrupted" and exit code 130, SIGTERM with "terminated" and 143."""
+    from policybrief import interrupt
+
+    interrupt.install()
     try:
         from policybrief import clock
 
@@ -356,6 +382,9 @@ def main() -> None:
         _fail([_usage_error(exc)], 2)
     except ClickException as exc:
         _fail([exc.format_message()], max(2, exc.exit_code))
+    except interrupt.Stopped as exc:
+        sys.stderr.write("policybrief: terminated\n" if exc.signum == signal.SIGTERM else "policybrief: interrupted\n")
+        sys.exit(128 + exc.signum)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("policybrief: interrupted\n")
         sys.exit(130)

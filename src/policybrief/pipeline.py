@@ -6,7 +6,6 @@ files; `build`, `email`, `plan`, `summarize` and `inspect` all consume it and st
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,11 +266,12 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
     The parent reads, analyses and composes (each essay once); rendering is shared with `jobs - 1` forked workers,
     started first so that they import the writers and load fonts while the parent is still analysing.
     """
+    from policybrief import interrupt
     from policybrief.check import dangling
-    from policybrief.outputs import Result, check_essay_folders, check_out_dir
+    from policybrief.outputs import Planned, Result, check_essay_folders, check_out_dir, check_outputs
     from policybrief.readers import check_path
     from policybrief.report import progress_bar
-    from policybrief.workers import Task, run_tasks, shared_formats, start_pool
+    from policybrief.workers import Task, cpu_count, run_tasks, shared_formats, start_pool, stop_pool
 
     setup = prepare(job)
     for e in job.essays:
@@ -279,14 +279,16 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
     check_essay_folders(list(job.essays), job.out)
     check_out_dir(job.out)
     wanted = set(job.formats or [f for pid in setup.ids for f in setup.profiles.get(pid).formats])
-    workers = max(1, jobs or os.cpu_count() or 1)
+    workers = max(1, min(jobs or cpu_count(), cpu_count()))  # more processes than CPUs only cost memory
     pool = start_pool(workers - 1, shared_formats(wanted), tuple(setup.styles.values()))
     failed: list[Result] = []
     warnings: list[str] = []
     tasks: list[Task] = []
+    planned: list[Planned] = []
     step = progress_bar(0, False)
     try:
         for item in run(job, "place", setup):
+            interrupt.check()
             audience = item.profile.profile.id if item.profile else "-"
             if item.error is not None:
                 if item.doc is None and len(job.essays) == 1:
@@ -301,8 +303,17 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
                             f"(see `policybrief check`): {loose[0]}")
             warnings += [f"{item.essay.name}: {w}" if len(job.essays) > 1 else w for w in said]
             tasks += [Task(str(item.essay), audience, fmt, path, item.brief, item.style) for fmt, path in item.outputs]
+            of = f" of {item.essay.name}" if len(job.essays) > 1 else ""
+            assert item.profile is not None
+            planned += [Planned(path, f"the {fmt} brief for {audience}{of}", item.profile.where("filename")) for fmt, path in item.outputs]
+        check_outputs(planned, _inputs(job))  # two files on one path, the essay overwritten, a link: nothing written
         step = progress_bar(len(tasks), progress)
         results = run_tasks(tasks, pool, step)
+    except BaseException:  # Ctrl-C, SIGTERM (raised by the CLI's handler), an error: no worker goes on alone
+        if pool is not None:
+            stop_pool(pool, [t.path for t in tasks])
+            pool = None
+        raise
     finally:
         step(True)
         if pool is not None:
@@ -312,6 +323,14 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
     results += failed
     results.sort(key=lambda r: (order.get((r.essay, r.audience), 0), fmt_order.get(r.format, -1)))
     return results, warnings
+
+
+def _inputs(job: Job) -> list[Path]:
+    """The job's input files (essays and their sidecars), which no output may overwrite."""
+    from policybrief import sidecar
+
+    found = [sidecar.find(Path(e)) for e in job.essays]
+    return [*job.essays, *(f for f in found if f is not None)]
 
 
 # ------------------------------------------------------------------------------------------------ email
@@ -345,7 +364,7 @@ def email(
     from policybrief.delivery.smtp import Sender
     from policybrief.errors import RenderError
     from policybrief.fileio import read_text_limited
-    from policybrief.outputs import check_out_dir, output_path, save
+    from policybrief.outputs import Planned, check_out_dir, check_outputs, output_path, save
     from policybrief.templates_dir import find_template
     from policybrief.writers import render
 
@@ -365,6 +384,7 @@ def email(
 
     # Everything in memory first: a template, address or recipient problem stops here, before any write.
     packages: list[pk.Package] = []
+    planned: list[Planned] = []
     for item in run(job, "compose", setup):
         if item.error is not None:
             raise item.error
@@ -385,11 +405,15 @@ def email(
             [a for _, a in attachments],
         )
         eml = output_path(job.out, brief.essay_id, profile.filename, profile.id, "eml", brief.date)
+        pattern = lp.where("filename")
+        planned += [Planned(path, f"the {a.format} brief for {profile.id}", pattern) for path, a in attachments]
+        planned.append(Planned(eml, f"the .eml for {profile.id}", pattern))
         subject = pk.Template(d.subject, lp.where("delivery", "subject"))
         p = pk.package(profile.id, brief, who, attachments, eml, ctx, (subject, template(d.text_template), template(d.html_template)), when)
         p.result.warnings += list(brief.warnings)
         pk.check_budget(p, max_mb if max_mb is not None else d.max_attachment_mb, strict)
         packages.append(p)
+    check_outputs(planned, _inputs(job))  # before the dry run returns: it shows what a real run would say
     if dry_run:
         return [p.result for p in packages]
     session = Sender(smtp) if send and smtp is not None else None

@@ -17,6 +17,7 @@ The essay itself stays untouched. Section ids named here are checked strictly ag
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from policybrief.lang.roles import SECTION_ROLES, SectionRole
 METADATA_KEYS = ("title", "subtitle", "organisation", "organization", "date", "author", "classification", "keywords")
 KEYS = (*METADATA_KEYS, "roles", "audiences")
 MAX_BYTES = 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Metadata is one line of text: no control characters (the same rule as a profile's title)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,9 @@ def _load(side: Path, _mtime: int, _size: int) -> Sidecar:
             if isinstance(value, dict):
                 raise InputError(f"{key}: must be text, not a mapping", sc.where(key))
             text_value = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            bad = _CONTROL.search(text_value)
+            if bad:  # printed in every brief, its header and its file properties: refused, as in a profile
+                raise InputError(f"{key}: contains a control character ({bad.group()!r})", sc.where(key))
             metadata["organisation" if key == "organization" else str(key)] = text_value
     roles: dict[str, SectionRole] = {}
     raw_roles = data.get("roles") or {}

@@ -18,6 +18,7 @@ from typing import Any
 from policybrief.delivery.addresses import check_header_text
 from policybrief.errors import DeliveryError
 from policybrief.formats import FORMATS
+from policybrief.lang.cleanup import printable
 from policybrief.model import Brief
 
 
@@ -60,7 +61,7 @@ class Outgoing:
 
 def brief_context(brief: Brief) -> dict[str, Any]:
     """What body and subject templates see of a brief: plain strings and lists, all from the essay or profile."""
-    return {
+    text = {
         "title": brief.title,
         "subtitle": brief.subtitle,
         "audience": brief.audience,
@@ -71,12 +72,16 @@ def brief_context(brief: Brief) -> dict[str, Any]:
         "author": brief.author,
         "summary_title": brief.summary_title,
         "summary_style": brief.summary_style,
-        "summary": [s.text for s in brief.summary],
-        "key_judgments": [it.text for it in brief.key_judgments],
-        "sections": [s.title for s in brief.sections],
         "source_note": brief.source_note,
         "essay_id": brief.essay_id,
     }
+    lists = {
+        "summary": [s.text for s in brief.summary],
+        "key_judgments": [it.text for it in brief.key_judgments],
+        "sections": [s.title for s in brief.sections],
+    }
+    # Control characters (a stray ESC in the essay's title) would end up in a header or a body: never kept.
+    return {**{k: printable(v) for k, v in text.items()}, **{k: [printable(t) for t in v] for k, v in lists.items()}}
 
 
 def _digest(out: Outgoing) -> str:

@@ -17,6 +17,7 @@ from policybrief.delivery import message, templating
 from policybrief.delivery.addresses import parse_address
 from policybrief.errors import BriefError, DeliveryError
 from policybrief.formats import FORMATS
+from policybrief.lang.cleanup import printable
 from policybrief.model import Brief
 
 if TYPE_CHECKING:
@@ -104,8 +105,8 @@ def context(brief: Brief, profile: dict[str, str], essay: dict[str, str], attach
     """What the subject and body templates see: plain strings and lists, all from the essay or the profile."""
     return {
         "brief": message.brief_context(brief),
-        "profile": profile,
-        "essay": essay,
+        "profile": {k: printable(v) for k, v in profile.items()},
+        "essay": {k: printable(v) for k, v in essay.items()},
         "attachments": [
             {"filename": a.filename, "kind": FORMATS[a.format].label, "size": human_size(len(a.data))} for a in attachments
         ],

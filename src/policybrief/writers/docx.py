@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,6 +22,7 @@ from docx.shared import Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from policybrief.errors import RenderError
+from policybrief.lang.cleanup import printable
 from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
 from policybrief.writers.layout import APPENDIX_COLUMNS, BriefWriter, fixed_time, title_lines
 from policybrief.writers.style import Style, check_docx_template
@@ -61,12 +61,11 @@ def _field(paragraph: DocxParagraph, instr: str, shown: str) -> None:
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _x(text: str) -> str:
     """Text escaped for WordprocessingML (and stripped of characters XML 1.0 cannot hold)."""
-    return escape(_INVALID_XML.sub("", text), {'"': "&quot;"})
+    return escape(printable(text), {'"': "&quot;"})
 
 
 def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
@@ -153,7 +152,8 @@ def _header_footer(doc: DocxDocument, brief: Brief) -> None:
     header = section.header
     header.is_linked_to_previous = False
     hp = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
-    hp.text = brief.marking
+    marking = printable(brief.marking)
+    hp.text = marking
     hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for run in hp.runs:
         run.bold = True
@@ -163,8 +163,8 @@ def _header_footer(doc: DocxDocument, brief: Brief) -> None:
     fp = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     fp.text = ""
     fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if brief.marking:
-        fp.add_run(brief.marking + "    ").font.size = Pt(8)
+    if marking:
+        fp.add_run(marking + "    ").font.size = Pt(8)
     fp.add_run("Page ").font.size = Pt(8)
     _field(fp, "PAGE", "1")
     fp.add_run(" of ").font.size = Pt(8)
@@ -198,13 +198,13 @@ def _toc(b: _Body, brief: Brief, title: str) -> None:
 def _properties(doc: DocxDocument, brief: Brief) -> None:
     cp = doc.core_properties
     when = fixed_time(brief).replace(tzinfo=None)
-    cp.title = brief.title
-    cp.subject = brief.subtitle
-    cp.author = brief.author or "policybrief"
-    cp.keywords = ", ".join(brief.keywords)
-    cp.language = brief.language
-    cp.category = brief.marking
-    cp.comments = brief.source_note
+    cp.title = printable(brief.title)
+    cp.subject = printable(brief.subtitle)
+    cp.author = printable(brief.author) or "policybrief"
+    cp.keywords = printable(", ".join(brief.keywords))
+    cp.language = printable(brief.language)
+    cp.category = printable(brief.marking)
+    cp.comments = printable(brief.source_note)
     cp.last_modified_by = "policybrief"
     cp.revision = 1
     cp.created = when

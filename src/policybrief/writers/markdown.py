@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from policybrief.lang.cleanup import printable
 from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
 from policybrief.writers.layout import APPENDIX_COLUMNS, BriefWriter, title_lines
 from policybrief.writers.style import Style
@@ -12,7 +13,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def esc(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
+    return _SPECIAL.sub(r"\\\1", printable(text))
 
 
 def _table(header: list[str] | tuple[str, ...], rows: list[list[str]] | list[tuple[str, ...]]) -> list[str]:

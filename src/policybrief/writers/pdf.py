@@ -1,7 +1,9 @@
 """PDF briefs through reportlab platypus, styled by a style file (page size, margins, fonts, sizes, colours).
 
 Fonts are DejaVu (Latin, Greek, Cyrillic), embedded and subset; CJK text switches to an embeddable TrueType
-CJK font (Droid Sans Fallback) registered only when the brief has CJK characters. Every piece of essay text is
+CJK font (Droid Sans Fallback) registered only when the brief has CJK characters, and Hangul to a Korean one
+(NanumGothic, Debian's fonts-nanum: Droid Sans Fallback has three Hangul syllables, so Korean came out blank).
+Every piece of essay text is
 escaped. Headings keep with the next paragraph; tables repeat their header row and split across pages.
 Output is deterministic (reportlab invariant mode; SOURCE_DATE_EPOCH for the dates).
 """
@@ -34,8 +36,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as _RLParagraph
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import LayoutError
 
 from policybrief.errors import RenderError
+from policybrief.lang.cleanup import printable
 from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
 from policybrief.writers.layout import APPENDIX_COLUMNS, BriefWriter, title_lines
 from policybrief.writers.style import Style
@@ -57,10 +61,16 @@ class RLParagraph(_RLParagraph):
         return w, h
 
 
-CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+CJK = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff]+")
+"""Hangul syllables and jamo: drawn with the Korean font; the rest of a CJK run with the CJK font."""
 CJK_FONTS = (
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/usr/share/fonts/truetype/droid/DroidSansFallback.ttf",
+)
+KOREAN_FONTS = (
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf",
 )
 _FAMILIES = {
     "sans": ("rinoh_typeface_dejavusans", "DejaVuSans", ("", "-Bold", "-Oblique", "-BoldOblique")),
@@ -94,43 +104,90 @@ def _register_family(kind: str) -> str:
 
 
 def _register_cjk(path: str | None) -> str:
-    name = "PB-CJK"
+    return _register_file("PB-CJK", path, CJK_FONTS, "Chinese/Japanese", "fonts-droid-fallback", "fonts.cjk")
+
+
+def _register_korean(path: str | None) -> str:
+    return _register_file("PB-KO", path, KOREAN_FONTS, "Korean", "fonts-nanum", "fonts.korean")
+
+
+def _register_file(name: str, path: str | None, system: tuple[str, ...], what: str, package: str, key: str) -> str:
+    """Register the style's font file (else the first system font found) under `name`, once per process."""
     if name in _registered:
         return name
-    candidates = [path] if path else list(CJK_FONTS)
-    for cand in candidates:
+    for cand in [path] if path else list(system):
         if cand and Path(cand).is_file():
             pdfmetrics.registerFont(TTFont(name, cand))
             _registered.add(name)
             return name
-    raise RenderError(
-        "the brief has Chinese/Japanese/Korean text but no CJK font was found: install Debian's "
-        "fonts-droid-fallback or set fonts.cjk in the style file"
-    )
+    raise RenderError(f"the brief has {what} text but no font for it was found: install Debian's {package} or set {key} "
+                      "in the style file")
 
 
 class _Markup:
-    """Escapes essay text for reportlab's mini-markup and switches CJK runs to the CJK font."""
+    """Escapes essay text for reportlab's mini-markup and switches CJK runs to the CJK font, Hangul to the Korean one."""
 
-    def __init__(self, cjk_font: str | None) -> None:
+    def __init__(self, cjk_font: str | None, korean_font: str | None = None) -> None:
         self.cjk = cjk_font
+        self.korean = korean_font
 
     def __call__(self, text: str) -> str:
-        if not self.cjk:
+        text = printable(text)
+        if not self.cjk and not self.korean:
             return escape(text)
         out, pos = [], 0
         for m in CJK.finditer(text):
             out.append(escape(text[pos : m.start()]))
-            out.append(f'<font name="{self.cjk}">{escape(m.group())}</font>')
+            out.append(self._run(m.group()))
             pos = m.end()
         out.append(escape(text[pos:]))
         return "".join(out)
 
+    def _run(self, run: str) -> str:
+        """One CJK run, Hangul and the rest each in its own font."""
+        out, pos = [], 0
+        for m in HANGUL.finditer(run) if self.korean else ():
+            out.append(self._font(self.cjk, run[pos : m.start()]))
+            out.append(self._font(self.korean, m.group()))
+            pos = m.end()
+        out.append(self._font(self.cjk, run[pos:]))
+        return "".join(out)
+
+    @staticmethod
+    def _font(name: str | None, text: str) -> str:
+        if not text:
+            return ""
+        return f'<font name="{name}">{escape(text)}</font>' if name else escape(text)
+
 
 class _Heading(RLParagraph):
-    def __init__(self, text: str, style: ParagraphStyle, title: str, level: int) -> None:
-        super().__init__(text, style)
-        self.outline = (title, level)
+    """A heading that adds itself to the PDF outline. reportlab splits a paragraph taller than the frame by creating
+    two of the same class with its own keyword arguments, so the constructor stays Paragraph's; the outline entry
+    goes with the first part only."""
+
+    outline: tuple[str, int] | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - reportlab's names
+        parts: list[Any] = super().split(availWidth, availHeight)
+        if parts:
+            parts[0].outline = self.outline
+        return parts
+
+
+class _Box(RLTable):
+    """The summary's shaded one-cell box: moved whole to the next page when it fits on one, and split inside its
+    cell only when it is taller than a page (large type on a small page), where a plain table could not be laid out."""
+
+    page_height = 0.0
+    """The frame's height; reportlab re-creates the class with its own arguments when it splits, so not in __init__."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - reportlab's names
+        if self._height <= self.page_height:  # type: ignore[attr-defined]  # set by wrap
+            return []
+        parts: list[Any] = super().split(availWidth, availHeight)
+        for part in parts:
+            part.page_height = self.page_height
+        return parts
 
 
 class _Doc(BaseDocTemplate):
@@ -148,6 +205,8 @@ class _Doc(BaseDocTemplate):
 
 
 def _numbered_canvas(brief: Brief, font: str, color: Any, size: float) -> type[rl_canvas.Canvas]:
+    marking, subtitle = printable(brief.marking), printable(brief.subtitle)
+
     class NumberedCanvas(rl_canvas.Canvas):
         """Defers each page so that the footer can say "Page X of Y"."""
 
@@ -171,13 +230,13 @@ def _numbered_canvas(brief: Brief, font: str, color: Any, size: float) -> type[r
             w, h = self._pagesize  # type: ignore[attr-defined]
             self.saveState()
             self.setFillColor(color)
-            if brief.marking:
+            if marking:
                 self.setFont(f"{font}-B", size)
-                self.drawCentredString(w / 2, h - 12 * mm, brief.marking)
-                self.drawCentredString(w / 2, 8 * mm, brief.marking)
+                self.drawCentredString(w / 2, h - 12 * mm, marking)
+                self.drawCentredString(w / 2, 8 * mm, marking)
             self.setFont(font, size)
             self.drawRightString(w - 18 * mm, 12 * mm, f"Page {self._pageNumber} of {total}")  # type: ignore[attr-defined]
-            self.drawString(18 * mm, 12 * mm, brief.subtitle[:80])
+            self.drawString(18 * mm, 12 * mm, subtitle[:80])
             self.restoreState()
 
     return NumberedCanvas
@@ -226,6 +285,15 @@ def _all_text(brief: Brief) -> str:
     )
 
 
+def _layout_problem(message: str, doc: BaseDocTemplate) -> str:
+    """reportlab's LayoutError (a repr of the flowable, with memory addresses) as one plain, stable sentence."""
+    m = re.search(r"<(\w+)(?: at |@)", message)
+    what = {"Table": "a table", "_Box": "the summary box", "KeepTogether": "a heading with its text"}.get(
+        m.group(1) if m else "", "a block of text")
+    return (f"PDF layout failed: {what} does not fit on a page of {doc.width / mm:.0f} x {doc.height / mm:.0f} mm "
+            "of text area with these font sizes and margins (try smaller sizes or margins)")
+
+
 class PdfWriter(BriefWriter):
     """A platypus story built part by part, then laid out once in `finish`."""
 
@@ -234,16 +302,19 @@ class PdfWriter(BriefWriter):
     def __init__(self, brief: Brief, style: Style) -> None:
         super().__init__(brief, style)
         self.font = _register_family(style.font)
-        cjk = _register_cjk(style.cjk_font) if CJK.search(_all_text(brief)) else None
-        self.m = _Markup(cjk)
+        text = _all_text(brief)
+        korean = _register_korean(style.korean_font) if HANGUL.search(text) else None
+        cjk = _register_cjk(style.cjk_font) if CJK.search(HANGUL.sub("", text) if korean else text) else None
+        self.m = _Markup(cjk, korean)
         self.st = _styles(style, self.font)
         page = LETTER if style.page == "letter" else A4
         mg = style.margins
         self.buf = io.BytesIO()
         self.doc = _Doc(
             self.buf, pagesize=page, leftMargin=mg.left * mm, rightMargin=mg.right * mm, topMargin=mg.top * mm,
-            bottomMargin=mg.bottom * mm, title=brief.title, author=brief.author or "policybrief",
-            subject=brief.subtitle, keywords=", ".join(brief.keywords), creator="policybrief", lang=brief.language,
+            bottomMargin=mg.bottom * mm, title=printable(brief.title), author=printable(brief.author) or "policybrief",
+            subject=printable(brief.subtitle), keywords=printable(", ".join(brief.keywords)), creator="policybrief",
+            lang=printable(brief.language),
             invariant=1, initialFontName=self.font,
         )
         frame = Frame(self.doc.leftMargin, self.doc.bottomMargin, self.doc.width, self.doc.height, id="body")
@@ -252,7 +323,9 @@ class PdfWriter(BriefWriter):
         self.story: list[Any] = []
 
     def _heading(self, title: str, level: int) -> None:
-        self.story.append(_Heading(self.m(title), self.st["h1" if level == 1 else "h2"], title, {1: 0, 2: 1}.get(level, 1)))
+        heading = _Heading(self.m(title), self.st["h1" if level == 1 else "h2"])
+        heading.outline = (title, {1: 0, 2: 1}.get(level, 1))
+        self.story.append(heading)
 
     def _table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
         c = self.style.colors
@@ -294,7 +367,8 @@ class PdfWriter(BriefWriter):
             inner: list[Any] = [RLParagraph(m(s.text), st["bullet"], bulletText="•") for s in self.brief.summary]
         else:
             inner = [RLParagraph(m(" ".join(s.text for s in self.brief.summary)), st["body"])]
-        box = RLTable([[inner]], colWidths=[self.width])
+        box = _Box([[inner]], colWidths=[self.width], splitInRow=1)
+        box.page_height = self.doc.height
         box.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.summary_fill)),
             ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(c.accent)),
@@ -344,10 +418,8 @@ class PdfWriter(BriefWriter):
         muted = colors.HexColor(self.style.colors.muted)
         try:
             self.doc.build(self.story, canvasmaker=_numbered_canvas(self.brief, self.font, muted, float(self.style.sizes.small)))
-        except Exception as exc:
-            if type(exc).__name__ == "LayoutError":
-                raise RenderError(f"PDF layout failed: {str(exc).splitlines()[0][:160]}") from None
-            raise
+        except LayoutError as exc:
+            raise RenderError(_layout_problem(str(exc), self.doc), self.style.path or "the default style") from None
         self.pages = self.doc.page
         return self.buf.getvalue()
 

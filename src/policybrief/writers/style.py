@@ -22,13 +22,18 @@ KEYS = {
     "page": "A4 or Letter",
     "margins_mm": "top, bottom, left, right in millimetres",
     "font": "sans or serif",
-    "fonts": "cjk: a TrueType font file",
+    "fonts": "cjk, korean: TrueType font files",
     "sizes": "title, subtitle, h1, h2, body, small in points",
     "colors": "accent, text, muted, summary_fill, rule, table_header as #RRGGBB",
     "docx_template": "a Word reference document",
     "docx_table_style": "a table style name in the reference document",
 }
 _HEX = re.compile(r"^#?[0-9A-Fa-f]{6}$")
+PAGE_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+"""Width and height of each page size in millimetres."""
+MIN_TEXT_MM = 60.0
+"""The text area (the page less its margins) must be at least this wide and tall: on less, a table column or a line
+of large type no longer fits and reportlab can only fail (or take minutes doing so)."""
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,15 @@ class Style:
     font: FontFamily = "sans"
     cjk_font: str | None = None
     """A TrueType CJK font file; None: the system's Droid Sans Fallback."""
+    korean_font: str | None = None
+    """A TrueType font with Hangul; None: the system's NanumGothic (Debian's fonts-nanum)."""
     sizes: Sizes = field(default_factory=Sizes)
     colors: Colors = field(default_factory=Colors)
     docx_template: str | None = None
     """The Word reference document (its styles, page setup, header and fonts), resolved to a path."""
     docx_table_style: str = "Light Grid Accent 1"
+    path: str = ""
+    """The style file it was loaded from ("" for the built-in defaults), named in layout errors."""
 
 
 def _mapping(value: object, key: str, where: str) -> dict[str, Any]:
@@ -120,6 +129,7 @@ def check(raw: dict[str, Any], where: str, name: str = "default") -> Style:
     margins = _numbers(_mapping(raw.get("margins_mm", {}), "margins_mm", where), "margins_mm",
                        tuple(Margins.__dataclass_fields__), 0, 100, where)
     sizes = _numbers(_mapping(raw.get("sizes", {}), "sizes", where), "sizes", tuple(Sizes.__dataclass_fields__), 4, 72, where)
+    _check_text_area(page, Margins(**margins), where)
     colors: dict[str, str] = {}
     for k, v in _mapping(raw.get("colors", {}), "colors", where).items():
         if k not in Colors.__dataclass_fields__:
@@ -128,9 +138,12 @@ def check(raw: dict[str, Any], where: str, name: str = "default") -> Style:
             raise RenderError(f"colors.{k}: {v!r} is not a colour like \"#1F3B5B\"", where)
         colors[k] = v if v.startswith("#") else f"#{v}"
     fonts = _mapping(raw.get("fonts"), "fonts", where)
-    cjk = fonts.get("cjk")
-    if cjk and not Path(str(cjk)).is_file():
-        raise RenderError(f"fonts.cjk: no font file '{cjk}'", where)
+    for key in fonts:
+        if key not in ("cjk", "korean"):
+            raise RenderError(f"fonts.{key}: unknown key{_hint(str(key), ('cjk', 'korean'))}", where)
+        if fonts[key] and not Path(str(fonts[key])).is_file():
+            raise RenderError(f"fonts.{key}: no font file '{fonts[key]}'", where)
+    cjk, korean = fonts.get("cjk"), fonts.get("korean")
     ref = raw.get("docx_template")
     if ref:
         check_docx_template(Path(str(ref)))
@@ -140,11 +153,24 @@ def check(raw: dict[str, Any], where: str, name: str = "default") -> Style:
         margins=Margins(**margins),
         font="serif" if font == "serif" else "sans",
         cjk_font=str(cjk) if cjk else None,
+        korean_font=str(korean) if korean else None,
         sizes=Sizes(**sizes),
         colors=Colors(**colors),
         docx_template=str(ref) if ref else None,
         docx_table_style=str(raw.get("docx_table_style", "Light Grid Accent 1")),
+        path=where,
     )
+
+
+def _check_text_area(page: str, m: Margins, where: str) -> None:
+    """The margins leave a text area of at least MIN_TEXT_MM each way."""
+    pw, ph = PAGE_MM[page]
+    for across, (a, b), size in (("wide", (m.left, m.right), pw), ("tall", (m.top, m.bottom), ph)):
+        left = size - a - b
+        if left < MIN_TEXT_MM:
+            keys = "left + right" if across == "wide" else "top + bottom"
+            raise RenderError(f"margins_mm: {keys} ({a:g} + {b:g} mm) leave a text area {max(left, 0):g} mm {across} "
+                              f"on {'A4' if page == 'a4' else 'Letter'} paper; at least {MIN_TEXT_MM:g} mm is needed", where)
 
 
 def load_style(templates: str | Path | None, name: str) -> Style:
