@@ -11,11 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
-
-try:  # recent typer vendors click; older versions use click itself
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore[assignment]
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer >= 0.29 vendors click
 
 from policybrief import __version__
 from policybrief.errors import BriefError

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
+from functools import cached_property
 from typing import Any, Literal, get_args
 
 from policybrief.lang.cleanup import Cleanup
@@ -49,8 +50,9 @@ class Sentence:
     ref: SourceRef
     """Where it came from."""
 
-    @property
+    @cached_property
     def words(self) -> int:
+        """Words as a reader counts them (counted once: budgets and condensing ask many times)."""
         return count_words(self.text)
 
 
@@ -140,11 +142,11 @@ class Section:
         for sub in self.subsections:
             yield from sub.walk()
 
-    @property
+    @cached_property
     def own_words(self) -> int:
         return sum(block_words(b) for b in self.blocks)
 
-    @property
+    @cached_property
     def words(self) -> int:
         """Words in this section and its subsections (headings not counted)."""
         return self.own_words + sum(s.words for s in self.subsections)

@@ -266,21 +266,33 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
     The parent reads, analyses and composes (each essay once); rendering is shared with `jobs - 1` forked workers,
     started first so that they import the writers and load fonts while the parent is still analysing.
     """
-    from policybrief import interrupt
-    from policybrief.check import dangling
-    from policybrief.outputs import Planned, Result, check_essay_folders, check_out_dir, check_outputs
+    from policybrief.outputs import check_essay_folders, check_out_dir
     from policybrief.readers import check_path
-    from policybrief.report import progress_bar
-    from policybrief.workers import Task, cpu_count, run_tasks, shared_formats, start_pool, stop_pool
+    from policybrief.workers import cpu_count, shared_formats, start_pool, stop_pool
 
-    setup = prepare(job)
+    check_formats(job.formats)
     for e in job.essays:
         check_path(e, job.input_format)
     check_essay_folders(list(job.essays), job.out)
     check_out_dir(job.out)
-    wanted = set(job.formats or [f for pid in setup.ids for f in setup.profiles.get(pid).formats])
     workers = max(1, min(jobs or cpu_count(), cpu_count()))  # more processes than CPUs only cost memory
-    pool = start_pool(workers - 1, shared_formats(wanted), tuple(setup.styles.values()))
+    # With the formats known, the workers start now and import the writers while this process loads the rest.
+    pool = start_pool(workers - 1, shared_formats(job.formats), ()) if job.formats else None
+    from policybrief import interrupt
+    from policybrief.check import dangling
+    from policybrief.outputs import Planned, Result, check_outputs
+    from policybrief.report import progress_bar
+    from policybrief.workers import Task, run_tasks
+
+    try:
+        setup = prepare(job)
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool, [])
+        raise
+    if pool is None and not job.formats:
+        wanted = {f for pid in setup.ids for f in setup.profiles.get(pid).formats}
+        pool = start_pool(workers - 1, shared_formats(wanted), tuple(setup.styles.values()))
     failed: list[Result] = []
     warnings: list[str] = []
     tasks: list[Task] = []

@@ -18,6 +18,7 @@ half-way (see `check`), and is used for no other row. No evidence is better than
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -335,8 +336,23 @@ def _without_restatements(found: list[Candidate], ix: _Index) -> list[Candidate]
     return out
 
 
+_TABLES: dict[int, tuple[weakref.ref[Analysis], dict[TableKind, list[FindingRow]]]] = {}
+
+
 def tables(analysis: Analysis) -> dict[TableKind, list[FindingRow]]:
-    """The rows of every kind, each item once, with its evidence (never shared between rows)."""
+    """The rows of every kind, each item once, with its evidence (never shared between rows). Computed once per
+    analysis: every audience of an essay asks for them."""
+    hit = _TABLES.get(id(analysis))
+    if hit is not None and hit[0]() is analysis:
+        return {k: list(v) for k, v in hit[1].items()}
+    found = _tables(analysis)
+    for key in [k for k, (ref, _) in _TABLES.items() if ref() is None]:
+        del _TABLES[key]
+    _TABLES[id(analysis)] = (weakref.ref(analysis), found)
+    return {k: list(v) for k, v in found.items()}
+
+
+def _tables(analysis: Analysis) -> dict[TableKind, list[FindingRow]]:
     out: dict[TableKind, list[FindingRow]] = {k: [] for k in TABLE_KINDS}
     ix = _index(analysis)
     found = _without_restatements(list(candidates(analysis)), ix)
