@@ -26,7 +26,7 @@ from policybrief.model import (
 )
 from policybrief.outputs import essay_id
 from policybrief.profiles.schema import Profile, fill_subtitle
-from policybrief.profiles.selectors import Selector, body_sections, match, parse
+from policybrief.profiles.selectors import SUBSTANTIAL_WORDS, Selector, body_sections, match, parse
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def _fill(doc: Document, profile: Profile, relevance: dict[str, float], chosen: 
     assert profile.budget.max_words is not None
     body = body_sections(doc)
     held = sum(s.own_words for s in body if s.id in chosen)
-    room = (profile.budget.max_sections or len(body)) - sum(1 for s in body if s.id in chosen and s.own_words)
+    room = (profile.budget.max_sections or len(body)) - sum(1 for s in body if s.id in chosen and s.own_words >= SUBSTANTIAL_WORDS)
     for sec in sorted((s for s in body if s.id not in chosen and s.own_words), key=lambda s: -relevance.get(s.id, 0.0)):
         if held >= profile.budget.max_words or room <= 0:
             break
@@ -113,8 +113,10 @@ def order_sections(sections: list[Section], doc: Document, profile: Profile, rel
     if profile.sections.rest == "relevance":
         rest.sort(key=lambda s: -relevance.get(s.id, 0.0))  # stable: ties keep essay order
     ranked = first + rest
-    if profile.budget.max_sections:
-        ranked = ranked[: profile.budget.max_sections]
+    if profile.budget.max_sections:  # sections with some text of their own count; a bare heading or a line does not
+        counted = [s for s in ranked if s.own_words >= SUBSTANTIAL_WORDS]
+        keep = {s.id for s in counted[: profile.budget.max_sections]}
+        ranked = [s for s in ranked if s.id in keep or s.own_words < SUBSTANTIAL_WORDS]
     root = _roots(doc)
     groups: list[str] = []
     for s in ranked:
@@ -290,7 +292,7 @@ def _more_sections(
         return []
     if block_words_sum([b for bl in kept.values() for b in bl]) >= FILL_TARGET * budget:
         return []
-    room = (profile.budget.max_sections or 10**6) - len(sections)
+    room = (profile.budget.max_sections or 10**6) - sum(1 for s in sections if s.own_words >= SUBSTANTIAL_WORDS)
     ids = {s.id for s in sections}
     rest = [s for s in body_sections(doc) if s.id not in ids and s.own_words]
     rest.sort(key=lambda s: -relevance.get(s.id, 0.0))

@@ -61,7 +61,7 @@ def units(
         """What quoting sentence j brings along besides what it leans on; None when it can never be quoted."""
         more: set[int] = set()
         text = infos[j].sentence.text.rstrip()
-        if infos[j].kind == "paragraph" and text.endswith(":"):  # "...the following:" only with what follows it
+        if infos[j].kind in ("paragraph", "code") and text.endswith(":"):  # "...the following:" only with what follows
             nxt = j + 1
             ref = infos[j].sentence.ref
             if nxt >= len(infos) or infos[nxt].section != infos[j].section or infos[nxt].sentence.ref.block != ref.block:

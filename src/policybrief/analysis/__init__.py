@@ -120,7 +120,8 @@ def looks_like_code(text: str) -> bool:
     """A block of code (a fenced block the reader kept as a paragraph): not prose to summarise or quote as evidence."""
     if _CODE_START.match(text):
         return True
-    return len(text) >= 20 and len(_CODE_CHARS.findall(text)) / len(text) > 0.06
+    marks = len(_CODE_CHARS.findall(text))
+    return len(text) >= 20 and marks >= 4 and marks / len(text) > 0.06
 
 
 def collect(doc: Document) -> list[SentenceInfo]:
