@@ -88,3 +88,23 @@ def test_labelled_set_does_not_regress():
     result = fe.run(fe.baseline, regions)
     score = fe.score(result, regions, result.judged)
     assert score.precision >= 0.7 and score.recall >= 0.65, (score.precision, score.recall)
+
+
+def test_tables_keep_the_rows_most_relevant_to_the_focus(tmp_path):
+    from policybrief.compose import compose
+    from policybrief.profiles.schema import Profile
+
+    items = ["funding for the harbour works is uncertain", "staff turnover is high at the regional offices",
+             "harbour dredging costs keep rising", "the data system is old", "rail links to the harbour are slow",
+             "training budgets were cut"]
+    evidence = " ".join(f"Officials told us that {i} and that this limits progress on the programme." for i in items)
+    p = tmp_path / "e.md"
+    p.write_text("# Review\n\n## Findings\n\nThe review found the following limitations:\n\n"
+                 + "".join(f"- {i}\n" for i in items) + f"\n## Discussion\n\n{evidence}\n", encoding="utf-8")
+    doc = read_essay(p)
+    prof = Profile.model_validate({"id": "t", "title": "T", "focus": {"harbour": 3},
+                                   "tables": {"include": ["limitations"], "columns": ["item", "section"], "max_rows": 3}})
+    (table,) = compose(doc, analyse(doc), prof).tables
+    assert [r.item.text for r in table.rows] == [items[0], items[2], items[4]]  # on the focus, in essay order
+    everything = prof.model_copy(update={"tables": prof.tables.model_copy(update={"max_rows": None})})
+    assert len(compose(doc, analyse(doc), everything).tables[0].rows) == len(items)

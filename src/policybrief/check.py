@@ -60,8 +60,10 @@ def _flow(part: str, sentences: Sequence[Sentence], analysis: Analysis, table_ki
         for dep in analysis.closure(k):
             if dep == k or dep in printed:
                 continue
-            if table_kind and info.lean.kind == "additive" and re.match(
-                rf"^(another|a (second|third|further|final)) ({_KIND_WORDS.get(table_kind, '$^')})\b", s.text, re.I
+            if (
+                table_kind
+                and info.lean.kind == "additive"
+                and re.match(rf"^(another|a (second|third|further|final)) ({_KIND_WORDS.get(table_kind, '$^')})\b", s.text, re.I)
             ):
                 continue  # "Another limitation..." in a table of limitations: the table shows the others
             if dep == UNSATISFIABLE:

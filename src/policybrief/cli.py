@@ -168,11 +168,15 @@ def build(
     essays: list[Path] = typer.Argument(..., help="One or more essays."),
     audience: list[str] = typer.Option([], "--audience", "-a", help="Audience profile id (repeatable)."),
     all_audiences: bool = typer.Option(False, "--all", help="Every audience profile (the default)."),
-    fmt: str | None = typer.Option(None, "--format", "-f", help="Comma-separated formats: docx, pdf, md (default: the profile's)."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="Comma-separated formats: docx, pdf, md (default: the profile's)."
+    ),
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder (one subfolder per essay)."),
     templates: Path | None = TEMPLATES_OPT,
     no_packaged: bool = NO_PACKAGED_OPT,
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parallel processes (default and at most: the CPUs available)."),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, help="Parallel processes (default and at most: the CPUs available)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
     input_format: str | None = FROM_OPT,
 ) -> None:
@@ -212,18 +216,33 @@ def email(
     cc: list[str] = typer.Option([], "--cc", help="Cc recipient (repeatable); replaces delivery.cc."),
     bcc: list[str] = typer.Option([], "--bcc", help="Bcc recipient (repeatable); replaces delivery.bcc."),
     sender: str | None = typer.Option(None, "--sender", help="From address (default: the profile's delivery.sender)."),
-    fmt: str | None = typer.Option(None, "--attach", help="Comma-separated files to attach: pdf, docx, md (default: delivery.attach)."),
+    fmt: str | None = typer.Option(
+        None, "--attach", help="Comma-separated files to attach: pdf, docx, md (default: delivery.attach)."
+    ),
     send: bool = typer.Option(False, "--send", help="Deliver over SMTP (otherwise only write .eml drafts)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written or sent; write and send nothing."),
     out: Path = typer.Option(Path("briefs"), "--out", "-o", help="Output folder: briefs and .eml go in OUT/ESSAY/."),
-    max_mb: float | None = typer.Option(None, "--max-size", min=0.001, help="Attachment budget in MB (default: delivery.max_attachment_mb, 10)."),
+    max_mb: float | None = typer.Option(
+        None, "--max-size", min=0.001, help="Attachment budget in MB (default: delivery.max_attachment_mb, 10)."
+    ),
     strict: bool = typer.Option(False, "--strict", help="An audience over the attachment budget fails instead of warning."),
     smtp_host: str | None = typer.Option(None, "--smtp-host", envvar="PB_SMTP_HOST", help="SMTP server [env PB_SMTP_HOST]."),
-    smtp_port: int | None = typer.Option(None, "--smtp-port", envvar="PB_SMTP_PORT", help="Port (default 587, 465 with tls, 25 with none) [env PB_SMTP_PORT]."),
-    smtp_security: str = typer.Option("starttls", "--smtp-security", envvar="PB_SMTP_SECURITY", help="starttls, tls or none [env PB_SMTP_SECURITY]."),
-    smtp_user: str | None = typer.Option(None, "--smtp-user", envvar="PB_SMTP_USER", help="Login; the password comes from PB_SMTP_PASSWORD or a prompt [env PB_SMTP_USER]."),
+    smtp_port: int | None = typer.Option(
+        None, "--smtp-port", envvar="PB_SMTP_PORT", help="Port (default 587, 465 with tls, 25 with none) [env PB_SMTP_PORT]."
+    ),
+    smtp_security: str = typer.Option(
+        "starttls", "--smtp-security", envvar="PB_SMTP_SECURITY", help="starttls, tls or none [env PB_SMTP_SECURITY]."
+    ),
+    smtp_user: str | None = typer.Option(
+        None,
+        "--smtp-user",
+        envvar="PB_SMTP_USER",
+        help="Login; the password comes from PB_SMTP_PASSWORD or a prompt [env PB_SMTP_USER].",
+    ),
     retries: int = typer.Option(2, "--retries", min=0, help="Retries after a temporary SMTP failure."),
-    retry_wait: float = typer.Option(2.0, "--retry-wait", min=0, envvar="PB_SMTP_RETRY_WAIT", help="Seconds before the first retry (doubles each time)."),
+    retry_wait: float = typer.Option(
+        2.0, "--retry-wait", min=0, envvar="PB_SMTP_RETRY_WAIT", help="Seconds before the first retry (doubles each time)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the messages and per-recipient results as JSON."),
     templates: Path | None = TEMPLATES_OPT,
     no_packaged: bool = NO_PACKAGED_OPT,
@@ -267,7 +286,7 @@ def _warn(warnings: Iterable[str]) -> None:
 
 
 def _formats(fmt: str | None) -> tuple[str, ...] | None:
-    """"docx, pdf" -> ("docx", "pdf"); None when not given (each profile's own formats)."""
+    """ "docx, pdf" -> ("docx", "pdf"); None when not given (each profile's own formats)."""
     return tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
 
 
@@ -310,7 +329,9 @@ def audiences_show(profile_id: str = typer.Argument(..., metavar="ID"), template
 @audiences_app.command("validate")
 def audiences_validate(
     paths: list[Path] = typer.Argument(None, help="Profile files or folders to check (default: every profile in use)."),
-    essay: Path | None = typer.Option(None, "--essay", help="Also check section ids (and the essay's sidecar) against this essay."),
+    essay: Path | None = typer.Option(
+        None, "--essay", help="Also check section ids (and the essay's sidecar) against this essay."
+    ),
     templates: Path | None = TEMPLATES_OPT,
     no_packaged: bool = NO_PACKAGED_OPT,
 ) -> None:

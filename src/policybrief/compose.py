@@ -19,6 +19,7 @@ from policybrief.model import (
     Brief,
     BriefSection,
     Document,
+    FindingRow,
     FindingsTable,
     ListItem,
     Section,
@@ -83,7 +84,9 @@ def _fill(doc: Document, profile: Profile, relevance: dict[str, float], chosen: 
     assert profile.budget.max_words is not None
     body = body_sections(doc)
     held = sum(s.own_words for s in body if s.id in chosen)
-    room = (profile.budget.max_sections or len(body)) - sum(1 for s in body if s.id in chosen and s.own_words >= SUBSTANTIAL_WORDS)
+    room = (profile.budget.max_sections or len(body)) - sum(
+        1 for s in body if s.id in chosen and s.own_words >= SUBSTANTIAL_WORDS
+    )
     for sec in sorted((s for s in body if s.id not in chosen and s.own_words), key=lambda s: -relevance.get(s.id, 0.0)):
         if held >= profile.budget.max_words or room <= 0:
             break
@@ -161,6 +164,7 @@ def key_judgments(doc: Document, analysis: Analysis, profile: Profile, scores: S
     kj = profile.key_judgments
     items = [it for _, bl in doc.lists() if bl.role == "key_judgments" for it in bl.items]
     if scores.focused:
+
         def relevance(it: ListItem) -> float:
             ks = [analysis.index[s.ref] for s in it.sentences if s.ref in analysis.index]
             return max((float(scores.relevance[k]) for k in ks), default=0.0)
@@ -212,8 +216,13 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
     show_kj = profile.key_judgments.show
     key_items = key_judgments(doc, analysis, profile, scores) if show_kj else ()
     kj_sentences = {k for k, info in enumerate(analysis.sentences) if info.list_role == "key_judgments" and info.kind == "item"}
-    picked = summarize(analysis, scores, max_words=profile.summary.words, max_sentences=profile.summary.sentences,
-                       exclude=kj_sentences if show_kj else ())
+    picked = summarize(
+        analysis,
+        scores,
+        max_words=profile.summary.words,
+        max_sentences=profile.summary.sentences,
+        exclude=kj_sentences if show_kj else (),
+    )
     # The body does not repeat the summary: summary sentences, and what leans on them, stay out of it.
     budget = profile.budget.max_words if profile.condense.enabled else None
     while True:
@@ -226,23 +235,40 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
         sections = order_sections(sections + more, doc, profile, relevance)
     has_text = {s.id for s in sections if kept[s.id]}
     body = tuple(
-        BriefSection(s.id, s.title, min(s.level, 3), tuple(kept.get(s.id, ())), s.own_words,
-                     block_words_sum(kept.get(s.id, [])) < s.own_words)
+        BriefSection(
+            s.id,
+            s.title,
+            min(s.level, 3),
+            tuple(kept.get(s.id, ())),
+            s.own_words,
+            block_words_sum(kept.get(s.id, [])) < s.own_words,
+        )
         for s in _with_parents([s for s in sections if s.id in has_text or _has_kept_child(s, has_text)], doc)
     )
     summary = tuple(analysis.sentences[k].sentence for k in picked)
     found = find_tables(analysis) if profile.tables.include else {}
     with_evidence = "evidence" in profile.tables.columns
-    shown = {kind: [r for r in found.get(kind, []) if r.evidence or not with_evidence] for kind in profile.tables.include}
+    shown = {
+        kind: _top_rows(
+            [r for r in found.get(kind, []) if r.evidence or not with_evidence], analysis, scores, profile.tables.max_rows
+        )
+        for kind in profile.tables.include
+    }
     tables = tuple(  # a row without evidence is left out where the table shows evidence; a table without rows too
-        FindingsTable(kind, profile.tables.titles.get(kind, kind.replace("_", " ").capitalize()), tuple(profile.tables.columns),
-                      tuple(shown[kind]))
+        FindingsTable(
+            kind,
+            profile.tables.titles.get(kind, kind.replace("_", " ").capitalize()),
+            tuple(profile.tables.columns),
+            tuple(shown[kind]),
+        )
         for kind in profile.tables.include
         if shown[kind]
     )
     date = brief_date(doc)
     source = " ".join(
-        part for part in (f"Source: {doc.title}", f"({doc.meta('organisation')}, {date})" if doc.meta("organisation") else f"({date})") if part
+        part
+        for part in (f"Source: {doc.title}", f"({doc.meta('organisation')}, {date})" if doc.meta("organisation") else f"({date})")
+        if part
     )
     keywords = tuple(sorted(focus, key=lambda t: (-focus[t], t))[:8])
     essay_fields = {"title": doc.title, "date": date, "organisation": doc.meta("organisation"), "author": doc.meta("author")}
@@ -269,6 +295,19 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
         summary_title=profile.summary.title,
         warnings=tuple(warnings),
     )
+
+
+def _top_rows(rows: list[FindingRow], analysis: Analysis, scores: Scores, most: int | None) -> list[FindingRow]:
+    """At most `most` rows: the most relevant to the focus (then the most central), kept in essay order."""
+    if most is None or len(rows) <= most:
+        return rows
+
+    def weight(r: FindingRow) -> float:
+        k = analysis.index.get(r.item.ref)
+        return 0.0 if k is None else float(scores.relevance[k] + 1e-3 * analysis.centrality[k])
+
+    chosen = set(sorted(range(len(rows)), key=lambda i: (-weight(rows[i]), i))[:most])
+    return [r for i, r in enumerate(rows) if i in chosen]
 
 
 def _fills(profile: Profile) -> bool:

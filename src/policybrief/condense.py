@@ -54,8 +54,12 @@ def units(
     out: list[_Unit] = []
 
     infos = analysis.sentences
-    lead_of = {(sec.id, bi): analysis.index.get(b.lead_in.ref) for sec in sections for bi, b in enumerate(sec.blocks)
-               if isinstance(b, BulletList) and b.lead_in is not None}
+    lead_of = {
+        (sec.id, bi): analysis.index.get(b.lead_in.ref)
+        for sec in sections
+        for bi, b in enumerate(sec.blocks)
+        if isinstance(b, BulletList) and b.lead_in is not None
+    }
 
     def pulls(j: int) -> set[int] | None:
         """What quoting sentence j brings along besides what it leans on; None when it can never be quoted."""

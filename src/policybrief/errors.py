@@ -36,7 +36,7 @@ class Errors(BriefError):
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """"; did you mean 'x'?" when one option is close to `word`, else "": a near spelling ("principal" ->
+    """ "; did you mean 'x'?" when one option is close to `word`, else "": a near spelling ("principal" ->
     "principals"), or the only option holding all of its words ("energy" -> "cooperation-on-energy-issues").
     A far-fetched guess is worse than none."""
     opts = list(options)

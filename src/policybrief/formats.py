@@ -25,8 +25,12 @@ class OutputFormat:
 FORMATS: dict[str, OutputFormat] = {
     f.name: f
     for f in (
-        OutputFormat("docx", "policybrief.writers.docx:DocxWriter",
-                     ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"), "Word"),
+        OutputFormat(
+            "docx",
+            "policybrief.writers.docx:DocxWriter",
+            ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            "Word",
+        ),
         OutputFormat("pdf", "policybrief.writers.pdf:PdfWriter", ("application", "pdf"), "PDF"),
         OutputFormat("md", "policybrief.writers.markdown:MarkdownWriter", ("text", "markdown"), "Markdown"),
     )

@@ -90,8 +90,9 @@ def check_outputs(planned: Sequence[Planned], inputs: Sequence[Path] = ()) -> No
         first = seen.get(key)
         if first is not None:
             case = " (file names that differ only in case are one file on some systems)" if str(first.path) != str(p.path) else ""
-            raise RenderError(f"{first.what} and {p.what} would both be written to this file{case}{_patterns(first, p)}",
-                              str(p.path))
+            raise RenderError(
+                f"{first.what} and {p.what} would both be written to this file{case}{_patterns(first, p)}", str(p.path)
+            )
         seen[key] = p
     for folder in dict.fromkeys(p.path.parent for p in planned):
         _check_folder(folder)
@@ -103,7 +104,11 @@ def _patterns(*planned: Planned) -> str:
     where = list(dict.fromkeys(p.pattern for p in planned if p.pattern))
     if not where:
         return ""
-    return f": give them different filename patterns ({' and '.join(where)})" if len(planned) > 1 else f" (filename pattern at {where[0]})"
+    return (
+        f": give them different filename patterns ({' and '.join(where)})"
+        if len(planned) > 1
+        else f" (filename pattern at {where[0]})"
+    )
 
 
 def _lstat(path: Path) -> os.stat_result | None:
@@ -120,8 +125,11 @@ def _check_folder(folder: Path) -> None:
     if st is None:
         return
     if stat.S_ISLNK(st.st_mode):
-        raise RenderError("the essay's output folder is a symbolic link; briefs are never written through a link "
-                          "(remove it, or choose another --out)", str(folder))
+        raise RenderError(
+            "the essay's output folder is a symbolic link; briefs are never written through a link "
+            "(remove it, or choose another --out)",
+            str(folder),
+        )
     if not stat.S_ISDIR(st.st_mode):
         raise RenderError("the essay's output folder is a file, not a folder", str(folder))
 

@@ -131,7 +131,11 @@ def run(job: Job, upto: Stage = "place", setup: Setup | None = None) -> Iterator
                 lp = setup.profiles.for_essay(pid, doc)  # with the essay's sidecar tailoring
                 profile = lp.profile
                 style = setup.style(profile.style)
-                brief = compose(doc, analysis, profile, score(analysis, profile.focus_weights())) if last >= STAGES.index("compose") else None
+                brief = (
+                    compose(doc, analysis, profile, score(analysis, profile.focus_weights()))
+                    if last >= STAGES.index("compose")
+                    else None
+                )
             except BriefError as exc:
                 yield Item(essay, doc, analysis, lp, error=exc)
                 continue
@@ -155,8 +159,10 @@ def check_tailoring(profiles: ProfileSet, side: Sidecar) -> None:
     for pid in side.audiences:
         if pid not in profiles.raw:
             known = sorted(profiles.ids)
-            raise InputError(f"audiences: unknown audience '{pid}'{did_you_mean(pid, known)} (known: {', '.join(known)})",
-                             side.where("audiences", pid))
+            raise InputError(
+                f"audiences: unknown audience '{pid}'{did_you_mean(pid, known)} (known: {', '.join(known)})",
+                side.where("audiences", pid),
+            )
 
 
 def _one(job: Job, upto: Stage) -> Item:
@@ -311,13 +317,16 @@ def build(job: Job, *, jobs: int | None = None, progress: bool = False) -> tuple
             said = list(item.brief.warnings)
             loose = dangling(item.brief, item.analysis)
             if loose:
-                said.append(f"{audience}: {len(loose)} sentence(s) quoted without what they lean on "
-                            f"(see `policybrief check`): {loose[0]}")
+                said.append(
+                    f"{audience}: {len(loose)} sentence(s) quoted without what they lean on (see `policybrief check`): {loose[0]}"
+                )
             warnings += [f"{item.essay.name}: {w}" if len(job.essays) > 1 else w for w in said]
             tasks += [Task(str(item.essay), audience, fmt, path, item.brief, item.style) for fmt, path in item.outputs]
             of = f" of {item.essay.name}" if len(job.essays) > 1 else ""
             assert item.profile is not None
-            planned += [Planned(path, f"the {fmt} brief for {audience}{of}", item.profile.where("filename")) for fmt, path in item.outputs]
+            planned += [
+                Planned(path, f"the {fmt} brief for {audience}{of}", item.profile.where("filename")) for fmt, path in item.outputs
+            ]
         check_outputs(planned, _inputs(job))  # two files on one path, the essay overwritten, a link: nothing written
         step = progress_bar(len(tasks), progress)
         results = run_tasks(tasks, pool, step)
@@ -405,7 +414,9 @@ def email(
         profile, d = lp.profile, lp.profile.delivery
         who = pk.recipients(d, overrides, lp.where)
         if send and not who.anyone:
-            raise DeliveryError(f"audience '{profile.id}' has no recipients: set delivery.to in its profile or give --to", lp.where("delivery"))
+            raise DeliveryError(
+                f"audience '{profile.id}' has no recipients: set delivery.to in its profile or give --to", lp.where("delivery")
+            )
         attachments = []
         for fmt in job.formats or d.attach:
             path = output_path(job.out, brief.essay_id, profile.filename, profile.id, fmt, brief.date)
@@ -421,7 +432,9 @@ def email(
         planned += [Planned(path, f"the {a.format} brief for {profile.id}", pattern) for path, a in attachments]
         planned.append(Planned(eml, f"the .eml for {profile.id}", pattern))
         subject = pk.Template(d.subject, lp.where("delivery", "subject"))
-        p = pk.package(profile.id, brief, who, attachments, eml, ctx, (subject, template(d.text_template), template(d.html_template)), when)
+        p = pk.package(
+            profile.id, brief, who, attachments, eml, ctx, (subject, template(d.text_template), template(d.html_template)), when
+        )
         p.result.warnings += list(brief.warnings)
         pk.check_budget(p, max_mb if max_mb is not None else d.max_attachment_mb, strict)
         packages.append(p)

@@ -24,8 +24,14 @@ def outline(doc: Document) -> dict[str, Any]:
     """`{"sections": [...], "lists": [...]}`: the shape `policybrief inspect --json` prints. Keep it stable."""
 
     def sec(s: Section) -> dict[str, Any]:
-        return {"id": s.id, "title": s.title, "level": s.level, "role": s.role, "words": s.words,
-                "sections": [sec(c) for c in s.subsections]}
+        return {
+            "id": s.id,
+            "title": s.title,
+            "level": s.level,
+            "role": s.role,
+            "words": s.words,
+            "sections": [sec(c) for c in s.subsections],
+        }
 
     lists = [
         {
@@ -97,8 +103,10 @@ def summary_data(analysis: Analysis, chosen: list[int], tables: dict[TableKind, 
         }
         for k in chosen
     ]
-    rows = {kind: [{"item": r.item.text, "evidence": [e.text for e in r.evidence], "section": r.section} for r in found]
-            for kind, found in tables.items()}
+    rows = {
+        kind: [{"item": r.item.text, "evidence": [e.text for e in r.evidence], "section": r.section} for r in found]
+        for kind, found in tables.items()
+    }
     return {"summary": summary, "tables": rows}
 
 
@@ -179,8 +187,10 @@ def email_table(results: list[EmailResult], *, sending: bool, dry_run: bool) -> 
         n_sent = sum(1 for r in results for d in r.recipients if d["status"] == "sent")
         n_all = sum(len(r.recipients) for r in results)
         n_unknown = sum(1 for r in results for d in r.recipients if d["status"] == "unknown")
-        lines.append(f"{ok} of {len(results)} message(s) fully sent; {n_sent} of {n_all} recipient(s) accepted"
-                     + (f", {n_unknown} unknown (not resent)" if n_unknown else ""))
+        lines.append(
+            f"{ok} of {len(results)} message(s) fully sent; {n_sent} of {n_all} recipient(s) accepted"
+            + (f", {n_unknown} unknown (not resent)" if n_unknown else "")
+        )
     else:
         lines.append(f"{ok} of {len(results)} message(s) {verb}")
     return "\n".join(lines)

@@ -48,7 +48,7 @@ class Sidecar:
     """Key path -> line in the file."""
 
     def where(self, *key: Any) -> str:
-        """"file:line" of a key path (or of its nearest parent that has a line)."""
+        """ "file:line" of a key path (or of its nearest parent that has a line)."""
         for n in range(len(key), -1, -1):
             line = self.lines.get(tuple(key[:n]))
             if line:

@@ -108,8 +108,9 @@ def start_pool(n: int, formats: tuple[str, ...], styles: tuple[Style, ...]) -> c
     """`n` forked workers, warming up at once for `formats`; None when there is nothing to share or no fork."""
     if n < 1 or not formats or "fork" not in mp.get_all_start_methods():
         return None
-    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"), initializer=_init_worker,
-                                  initargs=(os.getpid(),))
+    pool = cf.ProcessPoolExecutor(
+        max_workers=n, mp_context=mp.get_context("fork"), initializer=_init_worker, initargs=(os.getpid(),)
+    )
     for _ in range(n):
         pool.submit(_warm, formats, styles)
     return pool

@@ -77,7 +77,7 @@ class Analysis:
     duplicates: Mapping[int, int]
     """Index of a near-duplicate sentence -> index of the earlier sentence it repeats."""
     index: Mapping[SourceRef, int]
-    """Where each sentence is in `sentences`, by its source reference."""
+    """Where each sentence is in `sentences`, by its source reference (a whole list item's: its first sentence)."""
     depends: tuple[tuple[int, ...], ...]
     """Per sentence, the sentences it cannot be quoted without (UNSATISFIABLE: none that a brief can show)."""
     purpose: FloatArray
@@ -111,8 +111,10 @@ def _is_fragment(text: str) -> bool:
     return text[:1].islower()
 
 
-_CODE_START = re.compile(r"^\s*(//|/\*|#\[|#!|#include|\$ |>>> |[a-z_]+\s*:\s*$|(pub |fn |let |impl |struct |"
-                         r"enum |use |mod |def |class |import |func |const |var |type )\S)")
+_CODE_START = re.compile(
+    r"^\s*(//|/\*|#\[|#!|#include|\$ |>>> |[a-z_]+\s*:\s*$|(pub |fn |let |impl |struct |"
+    r"enum |use |mod |def |class |import |func |const |var |type )\S)"
+)
 _CODE_CHARS = re.compile(r"[{}();=<>\[\]|&*`\\]")
 
 
@@ -253,6 +255,12 @@ def analyse(doc: Document) -> Analysis:
     positions = np.array([i.position for i in infos], dtype=np.float64)
     dups = find_duplicates(m, infos)
     index = {info.sentence.ref: k for k, info in enumerate(infos)}
+    for sec in doc.sections:  # a whole list item (a findings row) is found at its first sentence
+        for block in sec.blocks:
+            if isinstance(block, BulletList):
+                for it in block.items:
+                    if it.sentences and (k := index.get(it.sentences[0].ref)) is not None:
+                        index.setdefault(it.ref, k)
     deps = dependencies(infos, m.terms, topic_terms(doc, m.terms))
     purpose = np.array([1.0 if PURPOSE.search(i.sentence.text) else 0.0 for i in infos], dtype=np.float64)
     return Analysis(doc, tuple(infos), m, cent, positions, dups, index, deps, purpose, answers(infos))

@@ -63,11 +63,13 @@ STATES: dict[TableKind, re.Pattern[str]] = {
         r"limitation|challenge)",
         re.I,
     ),
-    "drivers": re.compile(r"^(the |a |one |another )?((main|major|key|final|further|second|other|primary|"
-                          r"somewhat weaker)[, ]+)*(reason|motivat\w*|driver|incentive)s?\b", re.I),
+    "drivers": re.compile(
+        r"^(the |a |one |another )?((main|major|key|final|further|second|other|primary|"
+        r"somewhat weaker)[, ]+)*(reason|motivat\w*|driver|incentive)s?\b",
+        re.I,
+    ),
     "recommendations": re.compile(r"^(we|gao|crs|the committee) recommends?\b|\bshould\b", re.I),
-    "key_judgments": re.compile(r"^(we|gao) (found|find|concluded?)\b|^(in|overall|in sum|in conclusion)\b.*\bfound\b",
-                                re.I),
+    "key_judgments": re.compile(r"^(we|gao) (found|find|concluded?)\b|^(in|overall|in sum|in conclusion)\b.*\bfound\b", re.I),
 }
 """How a sentence announces what it is ("Another limitation is...", "A major risk of...", "We found...")."""
 NOT_A_FINDING = re.compile(
@@ -85,10 +87,17 @@ NOT_A_FINDING = re.compile(
 """A sentence in a risks section that reassures, mitigates, advises or illustrates rather than states a risk."""
 NOT_FINDING_SECTIONS = re.compile(r"\b(mitigat\w*|advantages?|benefits?|pros|examples?|alternatives?( considered)?)\b", re.I)
 """Sections that hold no rows: mitigations, advantages, examples, rejected alternatives."""
-_ALTERNATIVES = re.compile(r"^(alternatives?|alternatives? considered|alternative (designs?|approaches|solutions))$|"
-                           r"^alternative\b(?!.*\b(chosen|primary|selected|adopted|preferred)\b)", re.I)
-PROSE_ROLES: dict[str, TableKind] = {"limitations": "limitations", "recommendations": "recommendations",
-                                     "findings": "key_judgments", "conclusion": "key_judgments"}
+_ALTERNATIVES = re.compile(
+    r"^(alternatives?|alternatives? considered|alternative (designs?|approaches|solutions))$|"
+    r"^alternative\b(?!.*\b(chosen|primary|selected|adopted|preferred)\b)",
+    re.I,
+)
+PROSE_ROLES: dict[str, TableKind] = {
+    "limitations": "limitations",
+    "recommendations": "recommendations",
+    "findings": "key_judgments",
+    "conclusion": "key_judgments",
+}
 TABLE_HEADER = re.compile(r"\b(risks?|threats?|attacks?|limitations?|drawbacks?|challenges?|concerns?|vulnerabilit\w*)\b", re.I)
 TABLE_NOT = re.compile(r"\b(requirements?|specifications?|settings?|configuration|safe|index)\b", re.I)
 EVIDENCE_MIN = 0.3
@@ -128,7 +137,11 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
         counts[sec.title.lower()] = counts.get(sec.title.lower(), 0) + 1
     repeated = {t for t, n in counts.items() if n > 1}
     for sec in body:
-        if NOT_FINDING_SECTIONS.search(sec.title) and not ROLE_PATTERNS["limitations"].search(sec.title) or _rejected(sec, parents):
+        if (
+            NOT_FINDING_SECTIONS.search(sec.title)
+            and not ROLE_PATTERNS["limitations"].search(sec.title)
+            or _rejected(sec, parents)
+        ):
             continue
         context = _context(sec, parents, repeated)
         prose_kind = PROSE_ROLES.get(sec.role)
@@ -156,8 +169,10 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                         stated = "recommendations"  # "Another issue for Congress is whether..."
                     if stated in listed:
                         continue
-                    if stated in ("limitations", "drivers") or (stated and prose_kind == stated) or (
-                        stated == "recommendations" and prose_kind == "key_judgments"
+                    if (
+                        stated in ("limitations", "drivers")
+                        or (stated and prose_kind == stated)
+                        or (stated == "recommendations" and prose_kind == "key_judgments")
                     ):
                         if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text[:80]):
                             yield Candidate(stated, s, sec, context, "prose")
@@ -247,8 +262,14 @@ def _opposes(text: str, kind: TableKind) -> bool:
     if kind not in ("limitations", "drivers"):
         return False
     head = text
-    return bool(re.search(r"\b(little|no) evidence\b|\bmore than they\b|\bis not (a|an) (major |significant )?(source|"
-                          r"concern|problem|issue|risk)\b", head, re.I))
+    return bool(
+        re.search(
+            r"\b(little|no) evidence\b|\bmore than they\b|\bis not (a|an) (major |significant )?(source|"
+            r"concern|problem|issue|risk)\b",
+            head,
+            re.I,
+        )
+    )
 
 
 EVIDENCE_UNIT_WORDS = 60
@@ -309,8 +330,10 @@ def evidence_for(analysis: Analysis, cand: Candidate, ix: _Index, used: set[int]
         for _score, k in scored[1:30]:
             gain = sum(ix.idf.get(t, 1.0) for t in rest & ix.terms[k]) / total
             more = set(units[k]) - set(picked)
-            if gain >= 0.2 and analysis.sentences[k].section == analysis.sentences[first].section and (
-                more == {k} and (not analysis.depends[k] or set(analysis.depends[k]) <= set(picked))
+            if (
+                gain >= 0.2
+                and analysis.sentences[k].section == analysis.sentences[first].section
+                and (more == {k} and (not analysis.depends[k] or set(analysis.depends[k]) <= set(picked)))
             ):
                 picked.append(k)
                 break
@@ -329,8 +352,9 @@ def _without_restatements(found: list[Candidate], ix: _Index) -> list[Candidate]
     for c in found:
         if c.source == "prose":
             terms = set(content_terms(c.item.text))
-            if any(kind == c.kind and item and len(terms & item) / min(len(terms), len(item)) >= RESTATES
-                   for kind, item in listed):
+            if any(
+                kind == c.kind and item and len(terms & item) / min(len(terms), len(item)) >= RESTATES for kind, item in listed
+            ):
                 continue
         out.append(c)
     return out
@@ -365,6 +389,14 @@ def _tables(analysis: Analysis) -> dict[TableKind, list[FindingRow]]:
         seen.add(key)
         ev = evidence_for(analysis, cand, ix, used)
         used.update(ev)
-        out[cand.kind].append(FindingRow(cand.item, tuple(analysis.sentences[k].sentence for k in ev), cand.section.id,
-                                         cand.section.title, cand.context, cand.source))
+        out[cand.kind].append(
+            FindingRow(
+                cand.item,
+                tuple(analysis.sentences[k].sentence for k in ev),
+                cand.section.id,
+                cand.section.title,
+                cand.context,
+                cand.source,
+            )
+        )
     return out

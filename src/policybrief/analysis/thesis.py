@@ -20,8 +20,11 @@ MARKERS = re.compile(
     r"will (likely|remain|continue)|(is|are|remain) likely|most likely|remain robust)\b",
     re.I,
 )
-ASSESSMENT = re.compile(r"\b(will|likely|unlikely|remain|remains|should|must|judge|assess|conclude|recommend|expect|"
-                        r"robust|strong|significant|key|critical|substantial)\b", re.I)
+ASSESSMENT = re.compile(
+    r"\b(will|likely|unlikely|remain|remains|should|must|judge|assess|conclude|recommend|expect|"
+    r"robust|strong|significant|key|critical|substantial)\b",
+    re.I,
+)
 THESIS_ROLES = ("summary", "findings", "conclusion")
 
 WEIGHTS = {"repeated": 1.0, "opening": 0.6, "role": 0.4, "marker": 0.5, "assessment": 0.15, "centrality": 0.5}

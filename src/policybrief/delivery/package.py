@@ -101,7 +101,9 @@ def recipients(d: DeliverySettings, overrides: dict[str, tuple[Address, ...]], w
     return Recipients(sender, lists["to"], lists["cc"], lists["bcc"])
 
 
-def context(brief: Brief, profile: dict[str, str], essay: dict[str, str], attachments: Sequence[message.Attachment]) -> dict[str, Any]:
+def context(
+    brief: Brief, profile: dict[str, str], essay: dict[str, str], attachments: Sequence[message.Attachment]
+) -> dict[str, Any]:
     """What the subject and body templates see: plain strings and lists, all from the essay or the profile."""
     return {
         "brief": message.brief_context(brief),
@@ -162,7 +164,12 @@ def package(
     except DeliveryError as exc:
         raise DeliveryError(exc.message, subject_t.where) from None
     result = EmailResult(
-        audience, subject, str(who.sender), [str(a) for a in who.to], [str(a) for a in who.cc], [str(a) for a in who.bcc],
+        audience,
+        subject,
+        str(who.sender),
+        [str(a) for a in who.to],
+        [str(a) for a in who.cc],
+        [str(a) for a in who.bcc],
         str(eml),
         [{"filename": a.filename, "format": a.format, "size": len(a.data), "path": str(p)} for p, a in attachments],
         outgoing.attachment_bytes,

@@ -98,10 +98,20 @@ def settings(
         password = os.environ.get(PASSWORD_ENV)
         if password is None:
             if prompt is None:
-                raise DeliveryError(f"SMTP user '{user}' has no password: set {PASSWORD_ENV} (passwords are never read from files or options)")
+                raise DeliveryError(
+                    f"SMTP user '{user}' has no password: set {PASSWORD_ENV} (passwords are never read from files or options)"
+                )
             password = prompt(f"SMTP password for {user}@{host}: ")
     return SmtpSettings(
-        host, port, security, user or None, password, timeout, min(timeout, CONNECT_TIMEOUT), max(0, retries), max(0.0, retry_wait)  # type: ignore[arg-type]
+        host,
+        port,
+        security,
+        user or None,
+        password,
+        timeout,
+        min(timeout, CONNECT_TIMEOUT),
+        max(0, retries),
+        max(0.0, retry_wait),  # type: ignore[arg-type]
     )
 
 
@@ -254,7 +264,9 @@ class Sender:
             conn.timeout = cfg.timeout
         except smtplib.SMTPConnectError as exc:
             if not 100 <= exc.smtp_code < 600:  # not "220 ..." nor any other SMTP reply
-                raise DeliveryError(f"not an SMTP server: it greeted with {_quoted(_text(exc.smtp_error), 60)}", cfg.where) from None
+                raise DeliveryError(
+                    f"not an SMTP server: it greeted with {_quoted(_text(exc.smtp_error), 60)}", cfg.where
+                ) from None
             if 400 <= exc.smtp_code < 500:
                 raise _Temporary(f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
             raise DeliveryError(f"the server refused the session ({exc.smtp_code} {_text(exc.smtp_error)})", cfg.where) from None
@@ -295,8 +307,9 @@ class Sender:
                 pending, problem = self._sort(pending, exc.recipients, done)
             except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                 if conn is not None and conn.dot_sent and not 200 <= exc.smtp_code < 600:
-                    pending, problem = self._unknown(conn, pending, done, "the server answered with something that is not SMTP",
-                                                     _text(exc.smtp_error))
+                    pending, problem = self._unknown(
+                        conn, pending, done, "the server answered with something that is not SMTP", _text(exc.smtp_error)
+                    )
                     self.close()
                 else:
                     what = "sender" if isinstance(exc, smtplib.SMTPSenderRefused) else "message"
@@ -332,13 +345,17 @@ class Sender:
         last = f" (its last words: {_quoted(last_words)})" if last_words else ""
         detail = f"delivery unknown: the whole message was sent, then {problem} without confirming it{last}; not sent again"
         replies = getattr(conn, "rcpt_replies", {})
-        not_accepted = {r: replies.get(r, (451, b"not tried")) for r in pending if replies.get(r, (451, b""))[0] not in (250, 251)}
+        not_accepted = {
+            r: replies.get(r, (451, b"not tried")) for r in pending if replies.get(r, (451, b""))[0] not in (250, 251)
+        }
         again, later = Sender._sort(pending, not_accepted, done, Delivered("", "unknown", detail))
         return again, later or problem
 
     @staticmethod
     def _sort(
-        pending: list[str], refused: dict[str, tuple[int, bytes]], done: dict[str, Delivered],
+        pending: list[str],
+        refused: dict[str, tuple[int, bytes]],
+        done: dict[str, Delivered],
         accepted: Delivered = Delivered("", "sent", "accepted"),
     ) -> tuple[list[str], str]:
         """Recipients not in `refused` get the `accepted` result; 5xx ones are refused; 4xx ones are returned to retry."""

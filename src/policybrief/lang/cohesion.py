@@ -42,24 +42,37 @@ _EXPLETIVE_IT = re.compile(
     r"evident|apparent|certain|uncertain|probable|expected|reasonable|useful|helpful|to|that)\b",
     re.I,
 )
-_PRONOUN = re.compile(r"^(it|its|they|them|their|theirs|he|she|his|her|this|these|those|that|such|the latter|"
-                      r"the former|the same|the upshot|the answer|the question|the result|the rest|the other|"
-                      r"both (sides|countries|parties|of them|are|were|have|had|will|would|can|could|may)|"
-                      r"others|neither|(none|each|all|some|many|most|several|few|one|two|either) of (these|them|those|"
-                      r"the above))\b", re.I)
-_BACK = re.compile(r"\b(as (mentioned|noted|discussed|described|shown|explained|stated|seen) (above|earlier|before|previously)|"
-                   r"above-mentioned|aforementioned|the latter|the former)\b", re.I)
+_PRONOUN = re.compile(
+    r"^(it|its|they|them|their|theirs|he|she|his|her|this|these|those|that|such|the latter|"
+    r"the former|the same|the upshot|the answer|the question|the result|the rest|the other|"
+    r"both (sides|countries|parties|of them|are|were|have|had|will|would|can|could|may)|"
+    r"others|neither|(none|each|all|some|many|most|several|few|one|two|either) of (these|them|those|"
+    r"the above))\b",
+    re.I,
+)
+_BACK = re.compile(
+    r"\b(as (mentioned|noted|discussed|described|shown|explained|stated|seen) (above|earlier|before|previously)|"
+    r"above-mentioned|aforementioned|the latter|the former)\b",
+    re.I,
+)
 _DEMONSTRATIVE = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?([a-z]+)(?:[- ]([a-z]+))?", re.I)
-_ANOTHER = re.compile(r"^(another|a (?:second|third|further|final)|the (?:second|third|fourth|other|final))\s+"
-                      r"(?:(?:[a-z]+)\s+)?(limitation|risk|concern|problem|issue|factor|driver|motivation|reason|"
-                      r"challenge|constraint|drawback|difficulty|obstacle|threat|benefit|advantage|option|example|"
-                      r"finding|lesson|step|point|dimension|area|source|way)s?\b", re.I)
-_MODIFIER = re.compile(r"(ive|ous|ed|ing|ful|less|able|ible)$|^(new|same|other|two|three|four|kind|type|sort|latter|"
-                       r"former|particular|specific|broader|wider|key|main|major|minor|recent|current|different|"
-                       r"significant|important|relevant|emerging|growing|economic|political|military|strategic|"
-                       r"national|international|regional|global|federal|local|additional|potential|general|special)$")
-_NOT_NOUNS = frozenset("is was are were be been and or but has have had will would may might can could should must "
-                       "does do did that which who as of to in on for".split())
+_ANOTHER = re.compile(
+    r"^(another|a (?:second|third|further|final)|the (?:second|third|fourth|other|final))\s+"
+    r"(?:(?:[a-z]+)\s+)?(limitation|risk|concern|problem|issue|factor|driver|motivation|reason|"
+    r"challenge|constraint|drawback|difficulty|obstacle|threat|benefit|advantage|option|example|"
+    r"finding|lesson|step|point|dimension|area|source|way)s?\b",
+    re.I,
+)
+_MODIFIER = re.compile(
+    r"(ive|ous|ed|ing|ful|less|able|ible)$|^(new|same|other|two|three|four|kind|type|sort|latter|"
+    r"former|particular|specific|broader|wider|key|main|major|minor|recent|current|different|"
+    r"significant|important|relevant|emerging|growing|economic|political|military|strategic|"
+    r"national|international|regional|global|federal|local|additional|potential|general|special)$"
+)
+_NOT_NOUNS = frozenset(
+    "is was are were be been and or but has have had will would may might can could should must "
+    "does do did that which who as of to in on for".split()
+)
 SELF_REFERENCE = frozenset(
     """report paper document section essay brief chapter study proposal rfc kep feature enhancement guide analysis
     review memo article book year month week day time testimony statement letter appendix table figure page part
@@ -127,6 +140,9 @@ def is_hypothetical(text: str) -> bool:
     )
 
 
-ANSWERS = re.compile(r"^(on the other hand|however|but|yet|instead|conversely|on the contrary|nonetheless|"
-                     r"nevertheless|in fact|rather)\b", re.I)
+ANSWERS = re.compile(
+    r"^(on the other hand|however|but|yet|instead|conversely|on the contrary|nonetheless|"
+    r"nevertheless|in fact|rather)\b",
+    re.I,
+)
 """Openers of a sentence that answers the premise before it."""

@@ -52,8 +52,12 @@ _IMPERATIVE = re.compile(
     r"budget|pay|buy|favor|favour|insist|monitor|track|measure|evaluate|assess|invest|train|clarify|reduce)\b",
     re.I,
 )
-_SECTION_PRIOR = {"limitations": "limitations", "recommendations": "recommendations", "findings": "key_judgments",
-                  "conclusion": "key_judgments"}
+_SECTION_PRIOR = {
+    "limitations": "limitations",
+    "recommendations": "recommendations",
+    "findings": "key_judgments",
+    "conclusion": "key_judgments",
+}
 
 
 def _score(text: str, weight: float, scores: dict[str, float]) -> bool:
@@ -111,37 +115,62 @@ def classify(
             scores["key_judgments"] += 2.5
     if negative_lead or (negative_title and scores["other"] >= max(scores[r] for r in ROLES)):
         return "other"
-    best = max(scores, key=lambda r: (scores[r], r == "other"))
+    # A tie goes to what the lead-in names: "The review found the following limitations:" under "Findings".
+    named = {r for r in ROLES if lead_in and ROLE_PATTERNS[r].search(lead_in)}
+    best = max(scores, key=lambda r: (scores[r], r in named, r == "other"))
     return best if scores[best] >= 1.0 and best != "other" else "other"
 
 
 # ---------------------------------------------------------------------------------------------- section roles
 
 SectionRole = Literal[
-    "summary", "introduction", "background", "analysis", "findings", "limitations", "recommendations", "conclusion",
-    "methodology", "back-matter",
+    "summary",
+    "introduction",
+    "background",
+    "analysis",
+    "findings",
+    "limitations",
+    "recommendations",
+    "conclusion",
+    "methodology",
+    "back-matter",
 ]
 """What a section does in the essay. `analysis` is the default; `back-matter` is left out of briefs and summaries."""
 SECTION_ROLES: tuple[SectionRole, ...] = get_args(SectionRole)
 
 _TITLE_PATTERNS: tuple[tuple[SectionRole, str], ...] = (
     # Back matter first: "Appendix I: Objectives, Scope, and Methodology" is an appendix before it is a method.
-    ("back-matter", r"^(\W*(foot|end)?notes?\b|references\b|bibliography|works cited|sources\b|sources and notes|"
-                    r"author(s|'s)? (information|contact)|about the authors?|acknowledge?ments?|"
-                    r"(gao )?contacts? (and )?staff acknowledge?ments?|staff acknowledge?ments?|disclaimer|"
-                    r"(table of )?contents$|index$|glossary|(list of )?(acronyms|abbreviations)|appendix|annex|"
-                    r"related (gao )?products|order by phone|obtaining copies|connect with|to report fraud|"
-                    r"gao.s mission|implementation history|release signoff checklist|infrastructure needed)"),
-    ("findings", r"^(key )?(findings|judg(e)?ments|results)\b|^what (gao|we) found|^main findings|^assessment\b|"
-                 r"\bfindings\b|^lessons? learned"),
-    ("summary", r"^(executive summary|summary|overview|abstract|in brief|at a glance|synopsis|highlights|"
-                r"bottom line|key (points|takeaways|messages))\b"),
-    ("recommendations", r"\brecommendations?\b|^(policy )?options\b|\boptions for (congress|policymakers)|"
-                        r"\b(issues|considerations|questions) for (congress|policymakers)|^policy (considerations|issues)|"
-                        r"\bissues (in|before|facing) (the )?(\d+\s?\w* )?congress|"
-                        r"^matters? for congressional consideration|^next steps|^the way forward|^what gao recommends"),
-    ("limitations", r"\b(limitations?|risks?|drawbacks?|disadvantages?|concerns?|caveats?|challenges?|threats?|"
-                    r"constraints?|vulnerabilit(y|ies)|weakness(es)?|downsides?|pitfalls?|shortcomings?)\b"),
+    (
+        "back-matter",
+        r"^(\W*(foot|end)?notes?\b|references\b|bibliography|works cited|sources\b|sources and notes|"
+        r"author(s|'s)? (information|contact)|about the authors?|acknowledge?ments?|"
+        r"(gao )?contacts? (and )?staff acknowledge?ments?|staff acknowledge?ments?|disclaimer|"
+        r"(table of )?contents$|index$|glossary|(list of )?(acronyms|abbreviations)|appendix|annex|"
+        r"related (gao )?products|order by phone|obtaining copies|connect with|to report fraud|"
+        r"gao.s mission|implementation history|release signoff checklist|infrastructure needed)",
+    ),
+    (
+        "findings",
+        r"^(key )?(findings|judg(e)?ments|results)\b|^what (gao|we) found|^main findings|^assessment\b|"
+        r"\bfindings\b|^lessons? learned",
+    ),
+    (
+        "summary",
+        r"^(executive summary|summary|overview|abstract|in brief|at a glance|synopsis|highlights|"
+        r"bottom line|key (points|takeaways|messages))\b",
+    ),
+    (
+        "recommendations",
+        r"\brecommendations?\b|^(policy )?options\b|\boptions for (congress|policymakers)|"
+        r"\b(issues|considerations|questions) for (congress|policymakers)|^policy (considerations|issues)|"
+        r"\bissues (in|before|facing) (the )?(\d+\s?\w* )?congress|"
+        r"^matters? for congressional consideration|^next steps|^the way forward|^what gao recommends",
+    ),
+    (
+        "limitations",
+        r"\b(limitations?|risks?|drawbacks?|disadvantages?|concerns?|caveats?|challenges?|threats?|"
+        r"constraints?|vulnerabilit(y|ies)|weakness(es)?|downsides?|pitfalls?|shortcomings?)\b",
+    ),
     ("conclusion", r"^(conclusions?|concluding (remarks|observations|thoughts)|looking ahead|outlook|final thoughts)\b"),
     ("methodology", r"\b(methodology|methods|scope and method\w*|data and methods|how we did this|our approach)\b"),
     ("introduction", r"^(introduction|purpose|motivation|about this report|scope|why (gao|we) did this study)\b"),

@@ -150,7 +150,9 @@ class ProfileSet:
         side = side if side is not None else sidecar.load(Path(doc.path))
         tailoring = side.audiences.get(pid)
         if tailoring:
-            data = _merge(lp.profile.model_dump(exclude_unset=True), {k: v for k, v in tailoring.items() if k not in ("id", "extends")})
+            data = _merge(
+                lp.profile.model_dump(exclude_unset=True), {k: v for k, v in tailoring.items() if k not in ("id", "extends")}
+            )
             prefix = ("audiences", pid)
             lines = {**lp.lines, **{k[2:]: (str(side.path), n) for k, n in side.lines.items() if k[:2] == prefix}}
             lp = LoadedProfile(_validate(data, side.path or lp.path, lines), lines, lp.path)
@@ -226,7 +228,9 @@ def load_profiles(templates: str | Path | None = None, *, packaged: bool = True)
     if user is not None:
         same = user.resolve() == packaged_templates().resolve()
         folders = [user] if same else [*folders, user]
-    files = [f for folder in folders for f in sorted([*(folder / "audiences").glob("*.yaml"), *(folder / "audiences").glob("*.yml")])]
+    files = [
+        f for folder in folders for f in sorted([*(folder / "audiences").glob("*.yaml"), *(folder / "audiences").glob("*.yml")])
+    ]
     stats = []
     for f in files:
         try:
@@ -268,9 +272,11 @@ def check_sections(lp: LoadedProfile, doc: Document) -> None:
         for i, text in enumerate(getattr(lp.profile.sections, key)):
             sel = parse(text)
             if sel.names_id and sel.value not in ids:
-                errors.append(ProfileError(
-                    f"sections.{key}[{i}]: unknown section '{sel.value}'{did_you_mean(sel.value, ids)}",
-                    lp.where("sections", key, i),
-                ))
+                errors.append(
+                    ProfileError(
+                        f"sections.{key}[{i}]: unknown section '{sel.value}'{did_you_mean(sel.value, ids)}",
+                        lp.where("sections", key, i),
+                    )
+                )
     if errors:
         raise errors[0] if len(errors) == 1 else Errors(errors)

@@ -110,6 +110,8 @@ class Tables(_Strict):
     columns: list[Column] = Field(default_factory=lambda: list(COLUMNS))
     titles: dict[str, str] = Field(default_factory=dict)
     """Captions by table kind, e.g. {limitations: "Limits of the partnership"}."""
+    max_rows: int | None = Field(default=8, gt=0)
+    """At most this many rows per table: the ones most relevant to the focus, in essay order (None: all)."""
 
     @field_validator("titles")
     @classmethod

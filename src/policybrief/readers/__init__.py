@@ -88,7 +88,10 @@ def _decode_bom(data: bytes, where: str) -> tuple[str, list[str]] | None:
             try:
                 text = data[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
-                raise InputError(f"starts with a {name} byte order mark but is not {name} text (bad data at offset {exc.start + len(bom)})", where) from None
+                raise InputError(
+                    f"starts with a {name} byte order mark but is not {name} text (bad data at offset {exc.start + len(bom)})",
+                    where,
+                ) from None
             head = text[:8192]
             if "\x00" in head or sum(c < "\t" or "\r" < c < " " for c in head) > len(head) * 0.05:
                 raise InputError("looks like a binary file, not text (use a .txt, .md or .docx essay)", where)

@@ -90,7 +90,9 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     b = _Builder(raw)
     stack: list[_Open] = []
     done: list[Section] = []
-    opening = _Open(OPENING_ID, "Overview", 1, None, role=roles.section_role("", opening=True))  # text before the first heading; its id is taken only if it has any
+    opening = _Open(
+        OPENING_ID, "Overview", 1, None, role=roles.section_role("", opening=True)
+    )  # text before the first heading; its id is taken only if it has any
     current = opening
 
     def close(sec: _Open) -> Section:
@@ -99,8 +101,11 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             bl = blocks[idx]
             assert isinstance(bl, BulletList)
             role = roles.classify(
-                f"{context} {lead}".strip(), "" if sec.id == OPENING_ID else sec.title, items,
-                opening_section=sec.id == OPENING_ID, section_role=sec.role,
+                f"{context} {lead}".strip(),
+                "" if sec.id == OPENING_ID else sec.title,
+                items,
+                opening_section=sec.id == OPENING_ID,
+                section_role=sec.role,
             )
             blocks[idx] = BulletList(bl.items, bl.lead_in, bl.ordered, role)  # type: ignore[arg-type]
         return Section(sec.id, sec.title, sec.level, tuple(blocks), tuple(sec.children), sec.heading_ref, sec.role)
@@ -148,9 +153,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
                 lead = Sentence(" ".join(s.text for s in ls), ls[0].ref) if ls else None
             if items:
                 current.blocks.append(BulletList(tuple(items), lead, el.ordered))
-                current.pending_lists.append(
-                    (idx, lead.text if lead else "", el.context, [it.text for it in items])
-                )
+                current.pending_lists.append((idx, lead.text if lead else "", el.context, [it.text for it in items]))
         elif isinstance(el, RawTable):
             header = tuple(clean(c)[0].strip() for c in el.header)
             rows = tuple(tuple(clean(c)[0].strip() for c in row) for row in el.rows)

@@ -160,10 +160,14 @@ def check_package(data: bytes, where: str) -> None:
     for info in infos:
         cap = MAX_XML_PART if info.filename.endswith((".xml", ".rels")) else MAX_UNPACKED
         if info.file_size > cap or total + info.file_size > MAX_UNPACKED:
-            raise InputError(f"the .docx package unpacks to more than {min(cap, MAX_UNPACKED) // 2**20} MB; refused (a zip bomb?)", where)
+            raise InputError(
+                f"the .docx package unpacks to more than {min(cap, MAX_UNPACKED) // 2**20} MB; refused (a zip bomb?)", where
+            )
         size = _unpacked_size(data, info, info.file_size, where)
         if size != info.file_size:
-            raise InputError(f"the .docx package is damaged or forged ('{info.filename[:60]}' is not the size its directory says)", where)
+            raise InputError(
+                f"the .docx package is damaged or forged ('{info.filename[:60]}' is not the size its directory says)", where
+            )
         total += size
 
 

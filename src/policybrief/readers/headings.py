@@ -21,7 +21,9 @@ from policybrief.lang.sentences import split_spans
 from policybrief.lang.words import STOPWORDS
 from policybrief.readers.lines import LINK, Context, Line, unmark
 
-BULLET = re.compile(r"^[ \t\u00a0]*(?:(?P<sym>[•●▪◦‣∙·\-*–+])|(?P<num>\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]))[ \t\u00a0]+(?=\S)")
+BULLET = re.compile(
+    r"^[ \t\u00a0]*(?:(?P<sym>[•●▪◦‣∙·\-*–+])|(?P<num>\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]))[ \t\u00a0]+(?=\S)"
+)
 NUMBERED_HEADING = re.compile(r"^(?P<num>(?:\d{1,2}\.)*\d{1,2}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?P<rest>\S.*)$")
 _CAPTION = re.compile(
     r"^(figure|fig\.|table|chart|map|exhibit|source|sources|note|notes|box|graph|photo|appendix table|"
@@ -254,7 +256,7 @@ def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
         "lower_case_long": not title_case and cap_ratio < 0.5 and n > 8,
         "numbered": sh.num is not None and not bare,
         "bare_number": bare,
-        "footnote_like": bare and any(c in s for c in ",_“\""),
+        "footnote_like": bare and any(c in s for c in ',_“"'),
         "one_word": len(bwords) == 1,
         "opening_comma": bwords[0].endswith(",") and len(bwords) > 1,
         "all_caps": s.isupper() and n >= 2,
@@ -309,9 +311,7 @@ def level_of(s: str, tabs: int, caps_mixed: bool) -> int:
     return 1
 
 
-def line_evidence(
-    lines: list[Line], only: list[int] | None = None, ctx: Context | None = None
-) -> dict[int, tuple[float, ...]]:
+def line_evidence(lines: list[Line], only: list[int] | None = None, ctx: Context | None = None) -> dict[int, tuple[float, ...]]:
     """The evidence for every line that may be a heading (hard rules passed), by line index.
 
     `only` limits the work to some line indices (the Markdown reader asks about its one-line paragraphs).

@@ -10,9 +10,7 @@ import re
 from dataclasses import dataclass
 
 _ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")
-_QUIET = re.compile(
-    r"^\s*(?:</?(a|div|span|p|br)\b[^>]*>\s*(</\w+>)?|<!--.*-->|\[[^\]\n]+\]:\s+\S+.*|\{[%{].*[%}]\})\s*$"
-)
+_QUIET = re.compile(r"^\s*(?:</?(a|div|span|p|br)\b[^>]*>\s*(</\w+>)?|<!--.*-->|\[[^\]\n]+\]:\s+\S+.*|\{[%{].*[%}]\})\s*$")
 LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\([^)\s]+\)")
 """A Markdown link, `[text](target)` (not an image)."""
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -87,9 +85,9 @@ class Context:
             m = _FENCE.match(ln.text)
             if fence:
                 self.code[i] = True
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not ln.text.strip()[len(m.group(1)):]:
+                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not ln.text.strip()[len(m.group(1)) :]:
                     fence = ""
-            elif m and not (m.group(1)[0] == "`" and "`" in ln.text.strip()[len(m.group(1)):]):
+            elif m and not (m.group(1)[0] == "`" and "`" in ln.text.strip()[len(m.group(1)) :]):
                 fence = m.group(1)
                 self.code[i] = True
 

@@ -143,7 +143,9 @@ class _Body:
 
 
 def _shading(fill: str, border: str) -> str:
-    sides = "".join(f'<w:{s} w:val="single" w:sz="6" w:space="6" w:color="{border}"/>' for s in ("top", "left", "bottom", "right"))
+    sides = "".join(
+        f'<w:{s} w:val="single" w:sz="6" w:space="6" w:color="{border}"/>' for s in ("top", "left", "bottom", "right")
+    )
     return f'<w:pBdr>{sides}</w:pBdr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
 
 
@@ -317,4 +319,3 @@ class DocxWriter(BriefWriter):
         self.b.commit()
         _properties(self.doc, self.brief)
         return _save(self.doc, self.brief)
-

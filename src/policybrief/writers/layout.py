@@ -96,7 +96,6 @@ class BriefWriter(ABC):
             self.findings_table(t, header, rows)
 
 
-
 @dataclass(frozen=True)
 class Part:
     """One part of a brief: its handler (given the writer and the part's title), its title, whether it is there."""

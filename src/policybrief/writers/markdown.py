@@ -78,4 +78,3 @@ class MarkdownWriter(BriefWriter):
         if self.brief.marking:
             self.out += [f"**{esc(self.brief.marking)}**", ""]
         return "\n".join(self.out).encode("utf-8")
-

@@ -120,8 +120,9 @@ def _register_file(name: str, path: str | None, system: tuple[str, ...], what: s
             pdfmetrics.registerFont(TTFont(name, cand))
             _registered.add(name)
             return name
-    raise RenderError(f"the brief has {what} text but no font for it was found: install Debian's {package} or set {key} "
-                      "in the style file")
+    raise RenderError(
+        f"the brief has {what} text but no font for it was found: install Debian's {package} or set {key} in the style file"
+    )
 
 
 class _Markup:
@@ -246,28 +247,67 @@ def _styles(style: Style, font: str) -> dict[str, ParagraphStyle]:
     sizes = style.sizes
     accent = colors.HexColor(style.colors.accent)
     text = colors.HexColor(style.colors.text)
-    body = ParagraphStyle("body", fontName=font, fontSize=sizes.body, leading=sizes.body * 1.4,
-                          textColor=text, spaceAfter=sizes.body * 0.6)
-    bullet = ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font,
-                            spaceAfter=sizes.body * 0.35)
+    body = ParagraphStyle(
+        "body", fontName=font, fontSize=sizes.body, leading=sizes.body * 1.4, textColor=text, spaceAfter=sizes.body * 0.6
+    )
+    bullet = ParagraphStyle(
+        "bullet", parent=body, leftIndent=16, bulletIndent=4, bulletFontName=font, spaceAfter=sizes.body * 0.35
+    )
     return {
-        "title": ParagraphStyle("title", parent=body, fontName=f"{font}-B", fontSize=sizes.title,
-                                leading=sizes.title * 1.2, textColor=accent, spaceAfter=4),
-        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=sizes.subtitle,
-                                   leading=sizes.subtitle * 1.3, textColor=colors.HexColor(style.colors.muted), spaceAfter=8),
-        "h1": ParagraphStyle("h1", parent=body, fontName=f"{font}-B", fontSize=sizes.h1, leading=sizes.h1 * 1.3,
-                             textColor=accent, spaceBefore=sizes.h1 * 0.9, spaceAfter=4, keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=body, fontName=f"{font}-B", fontSize=sizes.h2, leading=sizes.h2 * 1.3,
-                             textColor=accent, spaceBefore=sizes.h2 * 0.7, spaceAfter=3, keepWithNext=1),
+        "title": ParagraphStyle(
+            "title",
+            parent=body,
+            fontName=f"{font}-B",
+            fontSize=sizes.title,
+            leading=sizes.title * 1.2,
+            textColor=accent,
+            spaceAfter=4,
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=body,
+            fontSize=sizes.subtitle,
+            leading=sizes.subtitle * 1.3,
+            textColor=colors.HexColor(style.colors.muted),
+            spaceAfter=8,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=body,
+            fontName=f"{font}-B",
+            fontSize=sizes.h1,
+            leading=sizes.h1 * 1.3,
+            textColor=accent,
+            spaceBefore=sizes.h1 * 0.9,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=f"{font}-B",
+            fontSize=sizes.h2,
+            leading=sizes.h2 * 1.3,
+            textColor=accent,
+            spaceBefore=sizes.h2 * 0.7,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
         "body": body,
-        "meta": ParagraphStyle("meta", parent=body, fontSize=sizes.small + 1, leading=(sizes.small + 1) * 1.35,
-                               spaceAfter=1),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=sizes.small + 0.5, leading=(sizes.small + 0.5) * 1.3,
-                               spaceAfter=0),
-        "cellhead": ParagraphStyle("cellhead", parent=body, fontName=f"{font}-B", fontSize=sizes.small + 0.5,
-                                   leading=(sizes.small + 0.5) * 1.3, spaceAfter=0, textColor=accent),
-        "note": ParagraphStyle("note", parent=body, fontSize=sizes.small,
-                               leading=sizes.small * 1.35, textColor=colors.HexColor(style.colors.muted)),
+        "meta": ParagraphStyle("meta", parent=body, fontSize=sizes.small + 1, leading=(sizes.small + 1) * 1.35, spaceAfter=1),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=sizes.small + 0.5, leading=(sizes.small + 0.5) * 1.3, spaceAfter=0),
+        "cellhead": ParagraphStyle(
+            "cellhead",
+            parent=body,
+            fontName=f"{font}-B",
+            fontSize=sizes.small + 0.5,
+            leading=(sizes.small + 0.5) * 1.3,
+            spaceAfter=0,
+            textColor=accent,
+        ),
+        "note": ParagraphStyle(
+            "note", parent=body, fontSize=sizes.small, leading=sizes.small * 1.35, textColor=colors.HexColor(style.colors.muted)
+        ),
         "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
         "bullet": bullet,
         "bullet_last": ParagraphStyle("bullet_last", parent=bullet, spaceAfter=body.spaceAfter),  # a list ends like a paragraph
@@ -289,9 +329,12 @@ def _layout_problem(message: str, doc: BaseDocTemplate) -> str:
     """reportlab's LayoutError (a repr of the flowable, with memory addresses) as one plain, stable sentence."""
     m = re.search(r"<(\w+)(?: at |@)", message)
     what = {"Table": "a table", "_Box": "the summary box", "KeepTogether": "a heading with its text"}.get(
-        m.group(1) if m else "", "a block of text")
-    return (f"PDF layout failed: {what} does not fit on a page of {doc.width / mm:.0f} x {doc.height / mm:.0f} mm "
-            "of text area with these font sizes and margins (try smaller sizes or margins)")
+        m.group(1) if m else "", "a block of text"
+    )
+    return (
+        f"PDF layout failed: {what} does not fit on a page of {doc.width / mm:.0f} x {doc.height / mm:.0f} mm "
+        "of text area with these font sizes and margins (try smaller sizes or margins)"
+    )
 
 
 class PdfWriter(BriefWriter):
@@ -311,11 +354,20 @@ class PdfWriter(BriefWriter):
         mg = style.margins
         self.buf = io.BytesIO()
         self.doc = _Doc(
-            self.buf, pagesize=page, leftMargin=mg.left * mm, rightMargin=mg.right * mm, topMargin=mg.top * mm,
-            bottomMargin=mg.bottom * mm, title=printable(brief.title), author=printable(brief.author) or "policybrief",
-            subject=printable(brief.subtitle), keywords=printable(", ".join(brief.keywords)), creator="policybrief",
+            self.buf,
+            pagesize=page,
+            leftMargin=mg.left * mm,
+            rightMargin=mg.right * mm,
+            topMargin=mg.top * mm,
+            bottomMargin=mg.bottom * mm,
+            title=printable(brief.title),
+            author=printable(brief.author) or "policybrief",
+            subject=printable(brief.subtitle),
+            keywords=printable(", ".join(brief.keywords)),
+            creator="policybrief",
             lang=printable(brief.language),
-            invariant=1, initialFontName=self.font,
+            invariant=1,
+            initialFontName=self.font,
         )
         frame = Frame(self.doc.leftMargin, self.doc.bottomMargin, self.doc.width, self.doc.height, id="body")
         self.doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
@@ -332,16 +384,23 @@ class PdfWriter(BriefWriter):
         data = [[RLParagraph(self.m(h), self.st["cellhead"]) for h in header]]
         data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
         total = sum(widths) or 1
-        t = RLTable(data, colWidths=[self.width * w / total for w in widths], repeatRows=1, splitByRow=1, splitInRow=1,
-                    hAlign="LEFT")
-        t.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(c.table_header)),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(c.accent)),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(c.rule)),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]))
+        t = RLTable(
+            data, colWidths=[self.width * w / total for w in widths], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT"
+        )
+        t.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(c.table_header)),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(c.accent)),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(c.rule)),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
         self.story.append(t)
         self.story.append(Spacer(1, 6))
 
@@ -369,12 +428,18 @@ class PdfWriter(BriefWriter):
             inner = [RLParagraph(m(" ".join(s.text for s in self.brief.summary)), st["body"])]
         box = _Box([[inner]], colWidths=[self.width], splitInRow=1)
         box.page_height = self.doc.height
-        box.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.summary_fill)),
-            ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(c.accent)),
-            ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-            ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]))
+        box.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.summary_fill)),
+                    ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(c.accent)),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
         self.story.append(box)
 
     def key_judgments(self, title: str) -> None:
@@ -422,4 +487,3 @@ class PdfWriter(BriefWriter):
             raise RenderError(_layout_problem(str(exc), self.doc), self.style.path or "the default style") from None
         self.pages = self.doc.page
         return self.buf.getvalue()
-

@@ -126,8 +126,9 @@ def check(raw: dict[str, Any], where: str, name: str = "default") -> Style:
     font = str(raw.get("font", "sans"))
     if font not in FONT_FAMILIES:
         raise RenderError(f"font: unknown font '{raw.get('font')}' (known: {', '.join(FONT_FAMILIES)})", where)
-    margins = _numbers(_mapping(raw.get("margins_mm", {}), "margins_mm", where), "margins_mm",
-                       tuple(Margins.__dataclass_fields__), 0, 100, where)
+    margins = _numbers(
+        _mapping(raw.get("margins_mm", {}), "margins_mm", where), "margins_mm", tuple(Margins.__dataclass_fields__), 0, 100, where
+    )
     sizes = _numbers(_mapping(raw.get("sizes", {}), "sizes", where), "sizes", tuple(Sizes.__dataclass_fields__), 4, 72, where)
     _check_text_area(page, Margins(**margins), where)
     colors: dict[str, str] = {}
@@ -135,7 +136,7 @@ def check(raw: dict[str, Any], where: str, name: str = "default") -> Style:
         if k not in Colors.__dataclass_fields__:
             raise RenderError(f"colors.{k}: unknown key{_hint(str(k), tuple(Colors.__dataclass_fields__))}", where)
         if not isinstance(v, str) or not _HEX.match(v):
-            raise RenderError(f"colors.{k}: {v!r} is not a colour like \"#1F3B5B\"", where)
+            raise RenderError(f'colors.{k}: {v!r} is not a colour like "#1F3B5B"', where)
         colors[k] = v if v.startswith("#") else f"#{v}"
     fonts = _mapping(raw.get("fonts"), "fonts", where)
     for key in fonts:
@@ -169,8 +170,11 @@ def _check_text_area(page: str, m: Margins, where: str) -> None:
         left = size - a - b
         if left < MIN_TEXT_MM:
             keys = "left + right" if across == "wide" else "top + bottom"
-            raise RenderError(f"margins_mm: {keys} ({a:g} + {b:g} mm) leave a text area {max(left, 0):g} mm {across} "
-                              f"on {'A4' if page == 'a4' else 'Letter'} paper; at least {MIN_TEXT_MM:g} mm is needed", where)
+            raise RenderError(
+                f"margins_mm: {keys} ({a:g} + {b:g} mm) leave a text area {max(left, 0):g} mm {across} "
+                f"on {'A4' if page == 'a4' else 'Letter'} paper; at least {MIN_TEXT_MM:g} mm is needed",
+                where,
+            )
 
 
 def load_style(templates: str | Path | None, name: str) -> Style:
