@@ -92,3 +92,50 @@ def test_corpus_briefs_have_no_dangling_sentence(rel):
     for item in pipeline.run(pipeline.Job((SHARED / "corpus" / rel,)), "compose"):
         assert item.brief is not None and item.analysis is not None, item.error
         assert not dangling(item.brief, item.analysis), [str(p) for p in dangling(item.brief, item.analysis)]
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("To prevent this, the agency added a second review of every claim.", "referential"),
+    ("We also interviewed officials at three regional offices.", "additive"),
+    ("The table above shows the results for each site.", "outside"),
+    ("Figure 2 shows the trend in costs since 2010.", "outside"),
+    ("As shown in Figure 1, costs rose in every region.", "outside"),
+    ("In the next chapter, we describe the survey method.", "outside"),
+    ("Costs rose sharply in every region (see fig. 3).", "none"),
+    ("This report examines the costs of the programme.", "none"),
+    ("It is also likely that costs will rise again next year.", "additive"),
+])
+def test_how_a_sentence_leans(text, kind):
+    from policybrief.lang.cohesion import lean
+
+    assert lean(text).kind == kind
+
+
+def test_outside_pointers_and_unfinished_sentences_are_never_quoted_alone(tmp_path):
+    from policybrief.analysis import analyse
+    from policybrief.readers import read_essay
+
+    filler = " ".join(f"Site {n} reported steady progress on its harbour works during the year." for n in range(12))
+    text = ("# Review\n\n## Results\n\n" + filler + "\n\nFigure 2 shows that harbour costs doubled at every site.\n\n"
+            "Harbour costs were driven by several factors, including\n\n"
+            "dredging, steel prices and delays in permits.\n\n" + filler + "\n")
+    (tmp_path / "r.md").write_text(text, encoding="utf-8")
+    doc = read_essay(tmp_path / "r.md")
+    from policybrief.profiles.schema import Profile
+
+    prof = Profile.model_validate({"id": "t", "title": "T", "focus": {"harbour costs": 5}, "budget": {"max_words": 25},
+                                   "summary": {"sentences": 1}, "tables": {"include": []}})
+    analysis = analyse(doc)
+    brief = compose(doc, analysis, prof)
+    body = [s.text for sec in brief.sections for b in sec.blocks for s in getattr(b, "sentences", ())]
+    printed = [s.text for s in brief.summary] + body
+    assert not any(t.startswith("Figure 2") for t in printed)
+    if "Harbour costs were driven by several factors, including" in body:  # only with what finishes it, right after
+        assert body[body.index("Harbour costs were driven by several factors, including") + 1].startswith("dredging")
+    from policybrief import condense
+
+    k = next(k for k, i in enumerate(analysis.sentences) if i.sentence.text.endswith("including"))
+    (unit,) = [u for u in condense.units(list(doc.sections), analysis, analysis.centrality, set(), set())
+               if (doc.sections[0].id, analysis.sentences[k].sentence.ref.block, 0) in u.members]
+    assert (doc.sections[0].id, analysis.sentences[k].sentence.ref.block + 1, 0) in unit.members
+    assert not dangling(brief, analysis)

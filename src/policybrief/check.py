@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from policybrief.analysis import UNSATISFIABLE, Analysis
-from policybrief.model import Brief, BulletList, Paragraph, Sentence
+from policybrief.lang.cohesion import unfinished
+from policybrief.model import Block, Brief, BulletList, Paragraph, Sentence
 
 _KIND_WORDS = {
     "limitations": r"limitations?|risks?|concerns?|drawbacks?|challenges?|constraints?|problems?|threats?|caveats?",
@@ -66,7 +67,9 @@ def _flow(part: str, sentences: Sequence[Sentence], analysis: Analysis, table_ki
                 and re.match(rf"^(another|a (second|third|further|final)) ({_KIND_WORDS.get(table_kind, '$^')})\b", s.text, re.I)
             ):
                 continue  # "Another limitation..." in a table of limitations: the table shows the others
-            if dep == UNSATISFIABLE:
+            if dep == UNSATISFIABLE and info.lean.kind == "outside":
+                reason = "points at a figure, table or chapter of the essay that the brief does not show"
+            elif dep == UNSATISFIABLE:
                 reason = "leans on text before its section, which the brief cannot show"
             else:
                 before = analysis.sentences[dep].sentence.text
@@ -78,6 +81,19 @@ def _flow(part: str, sentences: Sequence[Sentence], analysis: Analysis, table_ki
             problems.append(Problem(part, s.text, "a premise the essay answers next, quoted without the answer"))
         printed.add(k)
     return problems
+
+
+def _continues(last: Sentence, nxt: Block | None, analysis: Analysis) -> bool:
+    """Whether the block printed next starts with the essay's sentence right after `last`."""
+    k = analysis.index.get(last.ref)
+    if k is None or nxt is None:
+        return False
+    first: Sentence | None = None
+    if isinstance(nxt, Paragraph):
+        first = nxt.sentences[0]
+    elif isinstance(nxt, BulletList):
+        first = nxt.lead_in or (nxt.items[0].sentences[0] if nxt.items and nxt.items[0].sentences else None)
+    return first is not None and analysis.index.get(first.ref) == k + 1
 
 
 def dangling(brief: Brief, analysis: Analysis) -> list[Problem]:
@@ -94,6 +110,8 @@ def dangling(brief: Brief, analysis: Analysis) -> list[Problem]:
                 nxt = sec.blocks[i + 1] if i + 1 < len(sec.blocks) else None
                 if last.endswith(":") and not isinstance(nxt, BulletList):
                     problems.append(Problem(sec.title, last, "a lead-in quoted without its list"))
+                elif unfinished(last) and not _continues(block.sentences[-1], nxt, analysis):
+                    problems.append(Problem(sec.title, last, "an unfinished sentence quoted without the text that finishes it"))
             elif isinstance(block, BulletList):
                 if block.lead_in:
                     flow.append(block.lead_in)

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from policybrief.analysis import UNSATISFIABLE, Analysis, FloatArray
+from policybrief.lang.cohesion import unfinished
 from policybrief.model import Block, BulletList, Paragraph, Section, block_words
 
 Key = tuple[str, int, int | None]
@@ -69,6 +70,11 @@ def units(
             nxt = j + 1
             ref = infos[j].sentence.ref
             if nxt >= len(infos) or infos[nxt].section != infos[j].section or infos[nxt].sentence.ref.block != ref.block:
+                return None
+            more.add(nxt)
+        elif infos[j].kind == "paragraph" and unfinished(text):  # "...in areas including" only with what finishes it
+            nxt = j + 1
+            if nxt >= len(infos) or infos[nxt].section != infos[j].section:
                 return None
             more.add(nxt)
         answer = analysis.answer[j]

@@ -168,6 +168,9 @@ def dependencies(infos: list[SentenceInfo], terms: list[list[str]], topic: set[s
     sentence before it in its section; within a list item, the item's earlier sentence."""
     out: list[tuple[int, ...]] = []
     for k, info in enumerate(infos):
+        if info.lean.kind == "outside":  # "the table above", "Figure 2 shows": nothing a brief can show
+            out.append((UNSATISFIABLE,))
+            continue
         about_topic = info.lean.kind == "referential" and info.lean.noun and stem(info.lean.noun) in topic
         if not info.lean.leans or about_topic:
             out.append(())

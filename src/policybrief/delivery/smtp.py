@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from policybrief.errors import DeliveryError
 
@@ -105,13 +105,13 @@ def settings(
     return SmtpSettings(
         host,
         port,
-        security,
+        cast(Security, security),
         user or None,
         password,
         timeout,
         min(timeout, CONNECT_TIMEOUT),
         max(0, retries),
-        max(0.0, retry_wait),  # type: ignore[arg-type]
+        max(0.0, retry_wait),
     )
 
 

@@ -6,7 +6,9 @@ A sentence *leans* when it cannot be read alone:
 - `referential`: it points back ("This", "These motivations", "It" as a pronoun, "They", "Such", "The latter",
   "as mentioned above"), sometimes naming what it points at (`noun`: "the sum total of these *motivations*");
 - `additive`: it adds one more of something already said ("Another limitation is...", "Also,", "In addition,",
-  "Similarly,"), so it needs an earlier sentence of the same kind, not a particular one.
+  "Similarly,"), so it needs an earlier sentence of the same kind, not a particular one;
+- `outside`: it points at what a brief never shows ("the table above", "Figure 2 shows", "in the next chapter"),
+  so it is never quoted.
 
 "It is possible that..." and "It is also likely to..." are not pronoun references: that "it" points forward.
 """
@@ -17,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-LeanKind = Literal["none", "connective", "referential", "additive"]
+LeanKind = Literal["none", "connective", "referential", "additive", "outside"]
 
 _CONNECTIVE = re.compile(
     r"^(however|nonetheless|nevertheless|yet|still|but|and|or|so|thus|therefore|hence|consequently|accordingly|"
@@ -32,7 +34,7 @@ _ADDITIVE = re.compile(
     r"a (second|third|further|final)|the (second|third|fourth|other|final) (one|reason|limitation|risk|concern|"
     r"problem|issue|factor|driver|motivation))\b"
     r"|^(\w+ ){0,6}(is|are|was|were|could|can|may|might|would|will|has|have|had) also\b"
-    r"|^([\w’'-]+ ){1,3}also [a-z]+s\b",
+    r"|^([\w’'-]+ ){1,3}also [a-z]+(s|ed)\b",
     re.I,
 )
 _EXPLETIVE_IT = re.compile(
@@ -55,6 +57,19 @@ _BACK = re.compile(
     r"above-mentioned|aforementioned|the latter|the former)\b",
     re.I,
 )
+_BARE_DEMONSTRATIVE = re.compile(r"\b(this|these|those)\s*[,;:)]", re.I)
+""""To prevent this, ...", "Because of these; ...": a demonstrative standing alone points back."""
+_OUTSIDE = re.compile(
+    r"\b((the|this|that) (table|figure|chart|graph|diagram|map|box|graphic|image)s? (above|below)|"
+    r"(the )?(above|below|following|preceding) (table|figure|chart|graph|diagram|map|graphic|image)s?\b(?! of)|"
+    r"(as )?(shown|illustrated|depicted|summari[sz]ed|presented|listed|set out|displayed) (in|by|on) "
+    r"(the )?(fig(ure)?|table|chart|graph|diagram|map|exhibit|box)\.? ?\d|"
+    r"^(fig(ure)?|table|chart|graph|exhibit)\.? ?\d+[a-z]? (shows|illustrates|depicts|presents|summari[sz]es|lists|compares)|"
+    r"(the |in the )?(next|previous|following|preceding|last|subsequent) (chapter|section|part)s?\b)",
+    re.I,
+)
+"""Pointers at what a brief never shows: a figure or table of the essay, or another chapter. "(see fig. 3)" in
+passing is allowed: the sentence reads without it."""
 _DEMONSTRATIVE = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?([a-z]+)(?:[- ]([a-z]+))?", re.I)
 _ANOTHER = re.compile(
     r"^(another|a (?:second|third|further|final)|the (?:second|third|fourth|other|final))\s+"
@@ -98,6 +113,8 @@ class Lean:
 def lean(text: str) -> Lean:
     """How `text` leans on the text before it."""
     t = text.lstrip(" \t\"'“‘(")
+    if _OUTSIDE.search(t):
+        return Lean("outside")
     if _EXPLETIVE_IT.match(t):
         return Lean("additive") if _ADDITIVE.search(t) else Lean()
     if _CONNECTIVE.match(t):
@@ -113,9 +130,23 @@ def lean(text: str) -> Lean:
         return Lean("referential", noun)
     if _SELF.match(t):  # "This KEP proposes...", "This report examines...": the document itself
         return Lean()
-    if _PRONOUN.match(t) or _BACK.search(t):
+    if _PRONOUN.match(t) or _BACK.search(t) or _BARE_DEMONSTRATIVE.search(" ".join(t.split()[:_DEMONSTRATIVE_REACH])):
         return Lean("referential")
     return Lean()
+
+
+_DANGLING_END = re.compile(
+    r"\b(the|a|an|of|to|and|or|but|with|for|from|in|on|at|by|as|into|between|among|including|include|includes|such as|"
+    r"that|which|whose|than|is|are|was|were|be|its|their|our|his|her|these|those|this|e\.g|i\.e|via|per|versus|vs)\s*$",
+    re.I,
+)
+
+
+def unfinished(text: str) -> bool:
+    """A sentence cut off mid-phrase ("...in areas including", "...the difference between"): the text that
+    finishes it follows (often a list, or the next paragraph after a page break), so it is never quoted alone."""
+    t = text.rstrip()
+    return bool(t) and not t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]")) and bool(_DANGLING_END.search(t))
 
 
 def _demonstrative(t: str) -> str | None:
