@@ -108,3 +108,23 @@ def test_tables_keep_the_rows_most_relevant_to_the_focus(tmp_path):
     assert [r.item.text for r in table.rows] == [items[0], items[2], items[4]]  # on the focus, in essay order
     everything = prof.model_copy(update={"tables": prof.tables.model_copy(update={"max_rows": None})})
     assert len(compose(doc, analyse(doc), everything).tables[0].rows) == len(items)
+
+
+@pytest.mark.parametrize("lead,items,role", [
+    ("", ["Russia will remain China's junior partner through the next decade.",
+          "The partnership is unlikely to become a formal military alliance."], "key_judgments"),
+    ("", ["Feature Name: box_syntax", "Start Date: 2015-02-11", "RFC PR: rust-lang/rfcs#809"], "other"),
+    ("", ["Summary", "Motivation Goals Non-Goals", "Design Details Test Plan Graduation Criteria", "Drawbacks"], "other"),
+    ("This report examines:", ["the costs of the programme across all regions and offices",
+                               "the extent to which the agency tracked its results"], "other"),
+    ("", ["We interviewed officials at the agency's three regional offices.",
+          "We reviewed the agency's data on grants made from 2015 through 2024."], "other"),
+    ("The following milestones highlight the history of the programme:",
+     ["In 1961, Congress approved the first area redevelopment act for depressed areas.",
+      "In 1965, Congress enacted the public works act that created the agency."], "other"),
+])
+def test_what_a_list_in_an_opening_summary_is(lead, items, role):
+    from policybrief.lang.roles import classify, title_key
+
+    headings = {title_key(h) for h in ("Summary", "Motivation", "Design Details", "Drawbacks")}
+    assert classify(lead, "", items, opening_section=True, section_role="summary", headings=headings) == role

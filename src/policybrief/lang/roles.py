@@ -8,12 +8,13 @@ count against the limitation and driver roles: a list of ways to reduce risks is
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Literal, get_args
 
 ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "key_judgments": re.compile(
         r"\b(key (judg(e)?ments?|findings?|points?|takeaways?|messages?)|bottom line|main (findings?|points?)|"
-        r"conclusions?|judg(e)?ments?|takeaways?|highlights?|in brief|summary of findings|lessons? learned|"
+        r"conclusions?|judg(e)?ments?|takeaways?|highlights|in brief|summary of findings|lessons? learned|"
         r"what (gao|we) found|findings)\b",
         re.I,
     ),
@@ -41,7 +42,10 @@ _NOT_A_FINDING = re.compile(
     r"safeguards?|best practices?|strengths?|ways to (reduce|address|manage|avoid)|address(ing)?|overcom\w*|"
     r"reduc(e|ing) (the |this |these )?risks?|examples?|for instance|such as|e\.g\.|instructions?|steps?|how to|"
     r"avoid|prevent|requirements?|questions?|will be validated|strategies|common areas|alternatives?|"
-    r"rejected|considered but|undesi?rable)\b|approach\s*:",
+    r"rejected|considered but|undesi?rable|to determine|scale|criteria|defin(ed|es|itions?)|categor(y|ies)|"
+    r"milestones?|timeline|chronology|specifically\s*:|we used|methodology|into the following|"
+    r"(this|the) (report|paper|review|study|testimony) (examines|describes|addresses|assesses|reviews|discusses|covers)|"
+    r"in this (report|paper|review|study), (we|gao))\b|approach\s*:",
     re.I,
 )
 """Words that make a list something else: mitigations, benefits, examples, instructions, questions, alternatives."""
@@ -52,6 +56,40 @@ _IMPERATIVE = re.compile(
     r"budget|pay|buy|favor|favour|insist|monitor|track|measure|evaluate|assess|invest|train|clarify|reduce)\b",
     re.I,
 )
+_NOT_JUDGMENT_ITEM = re.compile(
+    r"^\W*((we )?(used|interviewed|reviewed|analy[sz]ed|examined|surveyed|visited|met with|obtained|collected)\b|"
+    r"in (fy ?)?\d{4}\b|"
+    r"[\w ,'’-]{1,40}(—|–|:| - )\s*(meaning|means|defined as|refers to)\b)",
+    re.I,
+)
+"""Items that are not judgments: what the authors did (methods), dated milestones, definitions."""
+_ROMAN_MARKER = re.compile(r"^\(?([ivxlc]+|[a-z]|\d+)[).]\s+", re.I)
+
+
+def title_key(text: str) -> str:
+    """A heading's text for matching a contents list's entries: lower case, letters and digits only."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _contents_entry(item: str, headings: Collection[str]) -> bool:
+    """An entry of a table of contents: it starts with one of the document's headings and has no sentence in it
+    ("Drawbacks Code bloat Narrow solution scope"; not "Energy. Russia supplies...")."""
+    if not headings or re.search(r"[.!?](\s|$)", item):
+        return False
+    return any(title_key(" ".join(item.split()[:n])) in headings for n in (1, 2, 3, 4))
+
+
+def _statement(item: str, introduced: bool) -> bool:
+    """An item that can be a judgment: a statement of six words or more, not mostly capitalised (not a title, a
+    run of contents entries, a "Name: value" line or a checklist entry); without a lead-in, it starts like a
+    sentence (a capital letter)."""
+    t = _ROMAN_MARKER.sub("", item.lstrip("*_ "))
+    words = t.split()
+    if len(words) < 6 or sum(w[:1].isupper() for w in words) / len(words) > 0.6:  # short, or a run of titles
+        return False
+    return introduced or t[:1].isupper()
+
+
 _SECTION_PRIOR = {
     "limitations": "limitations",
     "recommendations": "recommendations",
@@ -81,13 +119,21 @@ def classify(
     *,
     opening_section: bool = False,
     section_role: str = "analysis",
+    headings: Collection[str] = (),
 ) -> str:
     """The role of a list: key_judgments, recommendations, drivers, limitations or other, from its lead-in (and the
     sentence before it), its section's title and role, and its items."""
     scores = {role: 0.0 for role in (*ROLES, "other")}
     negative_lead = _score(lead_in, 3.0, scores)
     negative_title = _score(section_title, 1.5, scores) and not ROLE_PATTERNS["limitations"].search(section_title)
-    if section_role in _SECTION_PRIOR and not negative_lead:
+    # Where the role would come only from where the list sits (a findings section, an opening summary), its
+    # items must read as judgments: not a contents list, "Feature Name: x" lines, methods or milestones.
+    judgments = bool(items) and sum(_statement(it, bool(lead_in)) for it in items) / len(items) >= 0.5
+    contents = sum(_contents_entry(it, headings) for it in items)
+    if items and (sum(bool(_NOT_JUDGMENT_ITEM.match(it)) for it in items) / len(items) >= 0.5 or contents / len(items) >= 0.5):
+        scores["other"] += 2.5
+        judgments = False
+    if section_role in _SECTION_PRIOR and not negative_lead and (judgments or _SECTION_PRIOR[section_role] != "key_judgments"):
         scores[_SECTION_PRIOR[section_role]] += 1.5
     item_hits = dict.fromkeys(ROLES, 0)
     imperative = 0
@@ -106,7 +152,7 @@ def classify(
             scores["recommendations"] += 2.5
         else:
             scores["other"] += 2.5
-    elif section_role == "summary" and items and not negative_lead:
+    elif section_role == "summary" and judgments and not negative_lead:
         scores["key_judgments"] += 1.0
     # An unintroduced list of full-sentence judgments opening an essay is its key judgments.
     if opening_section and not lead_in and items:

@@ -94,6 +94,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
         OPENING_ID, "Overview", 1, None, role=roles.section_role("", opening=True)
     )  # text before the first heading; its id is taken only if it has any
     current = opening
+    titles = frozenset(roles.title_key(el.text) for el in raw.elements if isinstance(el, RawHeading))
 
     def close(sec: _Open) -> Section:
         blocks = list(sec.blocks)
@@ -106,6 +107,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
                 items,
                 opening_section=sec.id == OPENING_ID,
                 section_role=sec.role,
+                headings=titles,
             )
             blocks[idx] = BulletList(bl.items, bl.lead_in, bl.ordered, role)  # type: ignore[arg-type]
         return Section(sec.id, sec.title, sec.level, tuple(blocks), tuple(sec.children), sec.heading_ref, sec.role)
