@@ -85,6 +85,10 @@ NOT_A_FINDING = re.compile(
     re.I,
 )
 """A sentence in a risks section that reassures, mitigates, advises or illustrates rather than states a risk."""
+RESPONSE = re.compile(
+    r"\b(concurred|did not concur|(neither )?agreed|disagreed|partially agreed|written comments|technical comments)\b", re.I
+)
+"""An agency's reply to the recommendations: what it says of them, not one of them."""
 NOT_FINDING_SECTIONS = re.compile(r"\b(mitigat\w*|advantages?|benefits?|pros|examples?|alternatives?( considered)?)\b", re.I)
 """Sections that hold no rows: mitigations, advantages, examples, rejected alternatives."""
 _ALTERNATIVES = re.compile(
@@ -163,6 +167,8 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                     if k is None or analysis.sentences[k].fragment:
                         continue
                     stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
+                    if "recommendations" in (stated, prose_kind) and RESPONSE.search(s.text):
+                        continue  # "DOE concurred with our two recommendations": the reply, not a recommendation
                     if stated == "limitations" and sec.role == "introduction":
                         stated = "drivers"  # a Motivation's "another concern of mine": a reason for the change
                     if stated == "limitations" and prose_kind == "recommendations":
