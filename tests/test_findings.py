@@ -133,6 +133,6 @@ def test_what_a_list_in_an_opening_summary_is(lead, items, role):
 def test_the_agency_reply_is_not_a_recommendation(tmp_path):
     rows = _rows(tmp_path, "# Review\n\n## Background\n\nThe programme started in 2010 and has grown every year since then.\n\n"
                  "## Recommendations for Executive Action\n\nThe Secretary of Energy should ensure that the office "
-                 "updates its cost estimates every year.\n\n## Agency Comments\n\nIn its written comments, DOE concurred "
+                 "updates its cost estimates every year.\n\nWe provided a draft of this report to DOE. In its written comments, DOE concurred "
                  "with our two recommendations and described the steps it plans to take.\n")["recommendations"]
     assert [r.item.text.split()[:4] for r in rows] == [["The", "Secretary", "of", "Energy"]]
