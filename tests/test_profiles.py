@@ -119,3 +119,13 @@ def test_cli_audiences_and_plan():
     assert plan.returncode == 0
     assert "Diplomatic Divergences" in plan.stdout and "before" in plan.stdout
     assert run_cli("audiences", "validate", "--essay", str(SEED)).returncode == 0
+
+
+def test_a_focus_the_essay_barely_mentions_is_reported(doc, analysis):
+    from policybrief.compose import compose
+    from policybrief.profiles.schema import Profile
+
+    off = Profile.model_validate({"id": "farm", "title": "Farm desk", "focus": {"wheat": 2, "irrigation": 1}})
+    assert any("farm: its focus terms are in no sentence" in w for w in compose(doc, analysis, off).warnings)
+    on = Profile.model_validate({"id": "energy", "title": "Energy desk", "focus": {"energy": 2, "gas": 1}})
+    assert not compose(doc, analysis, on).warnings

@@ -204,12 +204,20 @@ def _relevance(analysis: Analysis, scores: Scores) -> dict[str, float]:
     return {sid: focused.get(sid, 0.0) + 1e-3 * central.get(sid, 0.0) for sid in central}
 
 
+FEW_ON_FOCUS = 3
+"""Fewer sentences than this on an audience's focus: the brief is not really tailored, and the build says so."""
+
+
 def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores | None = None) -> Brief:
     """The audience's brief. `scores`: the audience's sentence scores, when the caller already has them."""
     focus = profile.focus_weights()
     scores = scores or score(analysis, focus)
     relevance = _relevance(analysis, scores)
     selected, warnings = select_sections(doc, profile, relevance)
+    if focus and (on_focus := int((scores.relevance > 0).sum())) < FEW_ON_FOCUS:
+        where = "no sentence" if not on_focus else f"only {on_focus} sentence{'s' * (on_focus > 1)}"
+        warnings.append(f"{profile.id}: its focus terms are in {where} of this essay, so the brief follows the "
+                        "essay's main line (the essay's sidecar can give this audience terms of its own)")
     sections = order_sections(selected, doc, profile, relevance)
     if not sections:
         raise ProfileError(f"profile '{profile.id}' finds no section with text in this essay", doc.path)
