@@ -132,6 +132,13 @@ def main() -> None:
         used = sorted(words_used)
         print(f"budget used: median {used[len(used) // 2]:.0%}, lowest {used[0]:.0%}; "
               f"below 85% where the essay has twice the budget: {underspent}")
+    pages: dict[str, list[int]] = {}
+    for r in results:
+        if r.format == "pdf" and r.pages and not r.error:
+            pages.setdefault(r.audience, []).append(r.pages)
+    for aud, ps in sorted(pages.items()):
+        ps.sort()
+        print(f"pdf pages {aud:<20} median {ps[len(ps) // 2]}, max {ps[-1]}, one page: {sum(p == 1 for p in ps)} of {len(ps)}")
     print(f"problems: {len(problems)}")
     for p in problems[: None if args.v else 20]:
         print("  " + p)

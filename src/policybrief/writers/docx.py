@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from docx import Document as load_docx
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -49,10 +49,16 @@ def _open_template(path: str | None) -> DocxDocument:
     return doc
 
 
-def _field(paragraph: DocxParagraph, instr: str, shown: str) -> None:
+def _field(paragraph: DocxParagraph, instr: str, shown: str, half_points: int = 16) -> None:
+    """A field (PAGE, NUMPAGES) in the footer's small size."""
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instr)
     r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(half_points))
+    rpr.append(sz)
+    r.append(rpr)
     t = OxmlElement("w:t")
     t.text = shown
     r.append(t)
@@ -86,6 +92,14 @@ class _Body:
             if name is not None:
                 self.ids[str(name.get(qn("w:val"))).lower()] = str(el.get(qn("w:styleId")))
 
+    def text_width(self) -> int:
+        """The page's text width in twentieths of a point (the reference document's page less its margins)."""
+        sec = self.doc.sections[-1]
+        width, left, right = sec.page_width, sec.left_margin, sec.right_margin
+        if width is None or left is None or right is None:
+            return int(6.5 * 1440)
+        return max(1440, int((width - left - right) / 635))  # 635 EMU to the twip
+
     def style(self, *names: str) -> str | None:
         for n in names:
             sid = self.ids.get(n.lower())
@@ -105,13 +119,14 @@ class _Body:
         self.text(text, f"heading {min(max(level, 1), 9)}")
 
     def table(self, header: list[str], rows: list[list[str]], style_name: str, widths: list[float] | None = None) -> None:
+        """A table across the text width; `widths`: the columns' relative widths (equal when not given)."""
         ncols = max(1, len(header))
-        if widths:
-            tw = [int(w * 1440) for w in widths[:ncols]]
-        else:
-            tw = [int(6.5 * 1440 / ncols)] * ncols
+        shares = (widths or [])[:ncols]
+        shares += [1.0] * (ncols - len(shares))
+        room = self.text_width()
+        tw = [int(room * w / sum(shares)) for w in shares]  # the columns fill the text width, in proportion
         sid = self.style(style_name, "Table Grid")
-        tblpr = (f'<w:tblStyle w:val="{sid}"/>' if sid else "") + '<w:tblW w:type="auto" w:w="0"/>'
+        tblpr = (f'<w:tblStyle w:val="{sid}"/>' if sid else "") + f'<w:tblW w:type="dxa" w:w="{sum(tw)}"/>'
         # The table style's header-row look only: a bold first column made long cells heavy to read.
         tblpr += '<w:tblLook w:firstColumn="0" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="0420"/>'
         out = [f"<w:tbl><w:tblPr>{tblpr}</w:tblPr><w:tblGrid>", *(f'<w:gridCol w:w="{w}"/>' for w in tw), "</w:tblGrid>"]
@@ -160,13 +175,21 @@ def _header_footer(doc: DocxDocument, brief: Brief) -> None:
     for run in hp.runs:
         run.bold = True
         run.font.size = Pt(8)
+    # The footer as in the PDF: the marking centred, then the subtitle on the left and "Page X of Y" on the right.
     footer = section.footer
     footer.is_linked_to_previous = False
     fp = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     fp.text = ""
-    fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if marking:
-        fp.add_run(marking + "    ").font.size = Pt(8)
+        fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        mark = fp.add_run(marking)
+        mark.bold, mark.font.size = True, Pt(8)
+        fp = footer.add_paragraph()
+    fp.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is not None and left is not None and right is not None:
+        fp.paragraph_format.tab_stops.add_tab_stop(width - left - right, WD_TAB_ALIGNMENT.RIGHT)
+    fp.add_run(printable(brief.subtitle)[:80] + "\t").font.size = Pt(8)
     fp.add_run("Page ").font.size = Pt(8)
     _field(fp, "PAGE", "1")
     fp.add_run(" of ").font.size = Pt(8)

@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -280,7 +281,6 @@ def _styles(style: Style, font: str) -> dict[str, ParagraphStyle]:
             textColor=accent,
             spaceBefore=sizes.h1 * 0.9,
             spaceAfter=4,
-            keepWithNext=1,
         ),
         "h2": ParagraphStyle(
             "h2",
@@ -291,7 +291,6 @@ def _styles(style: Style, font: str) -> dict[str, ParagraphStyle]:
             textColor=accent,
             spaceBefore=sizes.h2 * 0.7,
             spaceAfter=3,
-            keepWithNext=1,
         ),
         "body": body,
         "meta": ParagraphStyle("meta", parent=body, fontSize=sizes.small + 1, leading=(sizes.small + 1) * 1.35, spaceAfter=1),
@@ -375,8 +374,13 @@ class PdfWriter(BriefWriter):
         self.story: list[Any] = []
 
     def _heading(self, title: str, level: int) -> None:
-        heading = _Heading(self.m(title), self.st["h1" if level == 1 else "h2"])
+        st = self.st["h1" if level == 1 else "h2"]
+        heading = _Heading(self.m(title), st)
         heading.outline = (title, {1: 0, 2: 1}.get(level, 1))
+        # A new page only when the heading and three lines of what follows would not fit: keeping a heading with
+        # a whole table or long paragraph left pages nearly empty.
+        body = self.st["body"]
+        self.story.append(CondPageBreak(st.spaceBefore + st.leading * 2 + st.spaceAfter + body.leading * 3))
         self.story.append(heading)
 
     def _table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
