@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from policybrief.errors import InputError
 from policybrief.model import Document
 from policybrief.readers.assemble import assemble
-from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
+from policybrief.readers.pieces import Piece
+from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawTable, heading, para
 from policybrief.readers.text import BULLET
 from policybrief.readers.text_reader import sidecar_metadata, title_from_path
 
@@ -113,14 +114,14 @@ def read(path: Path, data: bytes) -> Document:
                 if current is None:
                     current = RawList([], ordered)
                     elements.append(current)
-                current.items.append((text[cut:], off + cut))
+                current.items.append(Piece.verbatim(text[cut:], off + cut))
                 current.markers.append(text[:cut].strip())
                 continue
             current = None
             if level is not None:
-                elements.append(RawHeading(text, off, level))
+                elements.append(heading(text, off, level))
             else:
-                elements.append(RawPara(text, off))
+                elements.append(para(text, off))
         elif child.tag == f"{_W}tbl":
             from docx.table import Table
 
@@ -128,8 +129,15 @@ def read(path: Path, data: bytes) -> Document:
             t = Table(child, d)
             rows = [[cell.text.strip() for cell in row.cells] for row in t.rows]
             off = emit(" | ".join(" | ".join(r) for r in rows))
+            at = off
+            pieces: list[list[Piece]] = []
+            for r in rows:
+                pieces.append([])
+                for cell in r:
+                    pieces[-1].append(Piece.verbatim(cell, at))
+                    at += len(cell) + 3
             if rows:
-                elements.append(RawTable(rows[0], rows[1:], off, pos - 2))
+                elements.append(RawTable(pieces[0], pieces[1:], off, pos - 2))
     meta = sidecar_metadata(path)
     cp = d.core_properties
     for key, val in (("title", cp.title), ("author", cp.author), ("subject", cp.subject), ("keywords", cp.keywords)):

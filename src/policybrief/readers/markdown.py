@@ -1,4 +1,10 @@
-"""Markdown through markdown-it-py: ATX and setext headings, lists, tables, YAML front matter.
+"""Markdown through markdown-it-py: ATX and setext headings, lists, pipe and HTML tables, YAML front matter.
+
+markdown-it finds the blocks; their text is taken from the source itself (`content_piece`: each line where it stands,
+without the quote or list marks before it), and inline markup is removed by `lang.markup` with every removal
+reported, so a sentence can always be traced back to its exact place in the file. Nothing is dropped silently: an
+HTML block becomes a table (`readers.htmltable`) or the text it holds, and markup that holds no words (a Liquid tag on
+its own line, an HTML anchor, a link definition) is reported as removed.
 
 The opening heading is the document's title when `titles.split_title` says so (a `# Title` over `##` sections,
 or over unmarked headings). A file with few `#` headings for its length has its one-line paragraphs scored as
@@ -8,35 +14,27 @@ plain-text headings (`unmarked.promote_unmarked`): PDF-to-Markdown conversions l
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from policybrief.lang import markup
+from policybrief.lang.cleanup import Edit
 from policybrief.model import Document
-from policybrief.readers import decode_text
+from policybrief.readers import decode_text, htmltable
 from policybrief.readers.assemble import assemble
 from policybrief.readers.headings import DEFAULT_PARAMS, HeadingParams
+from policybrief.readers.pieces import Piece, join
 from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
-from policybrief.readers.text_reader import sidecar_metadata, split_front_matter, title_from_path
+from policybrief.readers.text_reader import sidecar_metadata, split_front_matter, titled
 from policybrief.readers.titles import split_title
 from policybrief.readers.unmarked import few_marked_headings, promote_unmarked
 
 
-def _inline_text(tok: Token) -> str:
-    parts = []
-    for child in tok.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
-    return "".join(parts)
-
-
-class _Offsets:
-    """Maps a token's first line to a character offset in the source."""
+class _Lines:
+    """Where each line of the source starts and ends (without its line break)."""
 
     def __init__(self, source: str, base_line: int) -> None:
         self.starts = [0]
@@ -46,44 +44,105 @@ class _Offsets:
         self.source = source
         self.base = base_line
 
-    def of(self, tok: Token, text: str) -> int:
-        line = (tok.map[0] if tok.map else 0) + self.base
-        start = self.starts[min(line, len(self.starts) - 1)]
-        found = self.source.find(text[:24], start) if text else -1
-        return found if found >= 0 and found - start < 400 else start
+    def span(self, line: int) -> tuple[int, int]:
+        """(start, end) of body line `line` in the source; end is where its line break starts."""
+        k = min(line + self.base, len(self.starts) - 1)
+        a = self.starts[k]
+        b = self.starts[k + 1] - 1 if k + 1 < len(self.starts) else len(self.source)
+        if b > a and self.source[b - 1] == "\r":
+            b -= 1
+        return a, max(a, b)
+
+    def start(self, line: int) -> int:
+        return self.span(line)[0]
 
 
-def parse_markdown(text: str, body_start: int) -> list[RawElement]:
+def content_piece(content: str, first_line: int, lines: _Lines, cursor: int = 0) -> Piece:
+    """The piece of source that markdown-it's `content` stands for: each line found at the end of its source line
+    (after the quote marks, list marks or indentation markdown-it took off), line breaks copied. A line that cannot be
+    found as written (a tab markdown-it expanded, a `\\|` in a table cell) is inserted, so the difference is
+    reported."""
+    parts: list[tuple[str, int | None]] = []
+    rows = content.split("\n")
+    first = last = -1
+    for k, row in enumerate(rows):
+        a, b = lines.span(first_line + k)
+        line = lines.source[a:b]
+        pos = line.find(row, cursor) if k == 0 and cursor else line.rfind(row)
+        if pos < 0 and "|" in row:
+            pos = line.find(row.replace("|", "\\|"), cursor)
+        if row:
+            if pos >= 0:
+                parts.append((row, a + pos))
+                first = a + pos if first < 0 else first
+                last = a + pos + len(row)
+            else:
+                parts.append((row, None))
+                first = a if first < 0 else first
+                last = max(last, a)
+        if k + 1 < len(rows):
+            parts.append(("\n", b if lines.source[b : b + 1] == "\n" else None))
+    if first < 0:
+        first = last = lines.span(first_line)[0] + cursor
+    return join(parts, first, max(first, last))
+
+
+class _Builder:
+    """Token stream -> raw elements, each a piece of the source with its markup clean-ups made."""
+
+    def __init__(self, lines: _Lines) -> None:
+        self.lines = lines
+        self.out: list[RawElement] = []
+        self.silent: list[Piece] = []
+        """Markup that holds no words (a Liquid tag alone, an HTML anchor, a link definition): no element, but its
+        removal is reported."""
+
+    def piece(self, tok: Token, cursor: int = 0) -> Piece:
+        p = content_piece(tok.content, tok.map[0] if tok.map else 0, self.lines, cursor)
+        return replace(p.apply(markup.edits(p.text, markdown=True)), stripped=True)
+
+    def para(self, piece: Piece, code: bool = False) -> RawPara | None:
+        if not code and not any(c.isalnum() for c in piece.text):
+            self.silent.append(piece)
+            return None
+        return RawPara(piece, code)
+
+
+def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[Piece]]:
+    """The raw elements of a Markdown body, and the markup pieces that hold no words."""
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     body = text[body_start:]
-    tokens = md.parse(body)
+    tokens = md.parse(_mask_liquid(body))
     if _truncated(tokens):  # nested past MAX_NESTING: flatten the deep structure and parse again
-        tokens = md.parse(_flatten(body))
-    offsets = _Offsets(text, text.count("\n", 0, body_start))
-    lost = _lost_runs(body, tokens, offsets)[::-1]  # whatever is still too deep, which markdown-it drops (last first)
-    out: list[RawElement] = []
+        tokens = md.parse(_mask_liquid(_flatten(body)))
+    _unmask(tokens)
+    lines = _Lines(text, text.count("\n", 0, body_start))
+    bld = _Builder(lines)
+    out = bld.out
+    lost = _lost_runs(body, tokens, lines)[::-1]  # whatever is still too deep, which markdown-it drops (last first)
+    lost_defs = _definitions(body, tokens, lines)
     i = 0
     list_depth = 0
     current_list: RawList | None = None
-    item_parts: list[tuple[str, int]] = []
-    table: list[list[str]] | None = None
-    table_start = 0
-    row: list[str] = []
+    item_parts: list[Piece] = []
+    table: list[list[Piece]] | None = None
+    table_start = table_end = 0
+    row: list[Piece] = []
+    row_cursor = 0
     while i <= len(tokens):
         while lost and lost[-1][0] <= i:  # put back what markdown-it dropped, where it stood
-            _, content, off = lost.pop()
+            _, piece = lost.pop()
+            piece = replace(piece.apply(markup.edits(piece.text, markdown=True)), stripped=True)
             if list_depth:
-                item_parts.append((content, off))
-            else:
-                out.append(RawPara(content, off))
+                item_parts.append(piece)
+            elif (p := bld.para(piece)) is not None:
+                out.append(p)
         if i == len(tokens):
             break
         tok = tokens[i]
         t = tok.type
         if t == "heading_open":
-            inline = tokens[i + 1]
-            content = _inline_text(inline)
-            out.append(RawHeading(content, offsets.of(inline, content), int(tok.tag[1])))
+            out.append(RawHeading(bld.piece(tokens[i + 1]), int(tok.tag[1])))
             i += 3
             continue
         if t in ("bullet_list_open", "ordered_list_open"):
@@ -93,40 +152,113 @@ def parse_markdown(text: str, body_start: int) -> list[RawElement]:
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             if list_depth == 0 and current_list is not None:
-                out.append(current_list)
+                if current_list.items:
+                    out.append(current_list)
                 current_list = None
         elif t == "list_item_open" and list_depth == 1:
             item_parts = []
         elif t == "list_item_close" and list_depth == 1 and current_list is not None:
-            if item_parts:
-                current_list.items.append((" ".join(p for p, _ in item_parts), item_parts[0][1]))
+            if any(c.isalnum() for p in item_parts for c in p.text):
+                current_list.items.append(_joined(item_parts))
+            else:
+                bld.silent += item_parts
         elif t == "table_open":
-            table, table_start = [], offsets.of(tok, "")
+            table, table_start = [], lines.start(tok.map[0] if tok.map else 0)
+            table_end = lines.span(tok.map[1] - 1)[1] if tok.map else table_start
         elif t == "tr_open":
-            row = []
+            row, row_cursor = [], 0
         elif t == "tr_close" and table is not None:
             table.append(row)
         elif t == "table_close" and table is not None:
-            end = offsets.starts[min((tok.map[1] if tok.map else 0), len(offsets.starts) - 1)]
-            out.append(RawTable(table[0] if table else [], table[1:], table_start, max(end, table_start)))
+            out.append(RawTable(table[0] if table else [], table[1:], table_start, max(table_end, table_start)))
             table = None
         elif t == "inline":
-            content = _inline_text(tok)
             if table is not None:
-                row.append(content)
-            elif content.strip():
-                off = offsets.of(tok, content)
+                cell = bld.piece(tok, row_cursor)
+                row.append(cell)
+                row_cursor = max(row_cursor, cell.end - lines.start(tok.map[0] if tok.map else 0))
+            elif tok.content.strip():
+                piece = bld.piece(tok)
                 if list_depth:
-                    item_parts.append((content, off))
-                else:
-                    out.append(RawPara(content, off))
+                    item_parts.append(piece)
+                elif (p := bld.para(piece)) is not None:
+                    out.append(p)
         elif t in ("fence", "code_block") and tok.content.strip():
+            piece = _code_piece(tok, lines)
             if list_depth:
-                item_parts.append((tok.content.strip(), offsets.of(tok, tok.content.strip())))
+                item_parts.append(piece)
             else:
-                out.append(RawPara(tok.content.strip(), offsets.of(tok, tok.content.strip())))
+                out.append(RawPara(piece, code=True))
+        elif t == "html_block":
+            piece = content_piece(tok.content.rstrip("\n"), tok.map[0] if tok.map else 0, lines)
+            if list_depth:
+                item_parts.append(replace(piece.apply(markup.edits(piece.text, markdown=True)), stripped=True))
+            else:
+                _html_block(bld, piece)
         i += 1
+    bld.silent += lost_defs
+    return out, bld.silent
+
+
+_LIQUID = re.compile(r"\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}")
+_MASK = "\x1f"
+"""Stands in for a '|' inside a Liquid tag while markdown-it parses: `{{ "https://..." | url }}` in a table row is one
+cell's text, not two cells. Same length, so line and character positions hold."""
+
+
+def _mask_liquid(body: str) -> str:
+    if "|" not in body or "{" not in body:
+        return body
+    return _LIQUID.sub(lambda m: m.group().replace("|", _MASK), body)
+
+
+def _unmask(tokens: list[Token]) -> None:
+    for tok in tokens:
+        if _MASK in tok.content:
+            tok.content = tok.content.replace(_MASK, "|")
+
+
+def _joined(parts: list[Piece]) -> Piece:
+    """A list item's paragraphs (and what was nested in it) as one piece, joined by spaces."""
+    if len(parts) == 1:
+        return parts[0]
+    text: list[tuple[str, int | None]] = []
+    for k, p in enumerate(parts):
+        if k:
+            text.append((" ", None))
+        text += _parts_of(p)
+    joined = join(text, parts[0].start, parts[-1].end)
+    return replace(joined, changes=tuple(c for p in parts for c in p.changes), stripped=True)
+
+
+def _parts_of(p: Piece) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    for k, r in enumerate(p.runs):
+        stop = p.runs[k + 1].at if k + 1 < len(p.runs) else len(p.text)
+        out.append((p.text[r.at : stop], r.src if r.copied else None))
     return out
+
+
+def _code_piece(tok: Token, lines: _Lines) -> Piece:
+    """A fence's or indented block's code, stripped of the blank lines around it."""
+    content = tok.content.strip("\n")
+    first = (tok.map[0] if tok.map else 0) + (1 if tok.type == "fence" else 0)
+    lead = len(tok.content) - len(tok.content.lstrip("\n"))
+    return content_piece(content, first + lead, lines)
+
+
+def _html_block(bld: _Builder, piece: Piece) -> None:
+    """An HTML block: a table becomes a table; other HTML becomes the paragraph of text it holds (tags removed)."""
+    for kind, part in htmltable.split(piece):
+        if kind == "table":
+            found = htmltable.read(part)
+            if found is not None:
+                bld.out.append(found[0])
+                bld.silent += found[1]
+                continue
+        stripped = replace(part.apply(markup.edits(part.text, markdown=True)), stripped=True)
+        if (p := bld.para(stripped)) is not None:
+            bld.out.append(p)
 
 
 # ------------------------------------------------------------------------------------------------ deep nesting
@@ -171,14 +303,12 @@ def _flatten(body: str) -> str:
     return "\n".join(out)
 
 
-def _lost_runs(body: str, tokens: list[Token], offsets: _Offsets) -> list[tuple[int, str, int]]:
-    """Runs of lines that no token covers once the nesting limit was reached: (insert before token index, text
-    without quote and list marks, offset in the source). Empty for any document that stays within the limit."""
-    if not _truncated(tokens):
-        return []
+def _covered(body: str, tokens: list[Token]) -> tuple[list[str], list[bool], list[int]]:
+    """The body's lines, which of them a leaf token covers, and per line the index of the token after the last leaf
+    token starting at or before it (where something found on that line goes back into the stream)."""
     lines = body.split("\n")
     covered = [False] * len(lines)
-    after = [0] * (len(lines) + 1)  # per line: the index of the token after the last leaf token starting at or before it
+    after = [0] * (len(lines) + 1)
     for k, tok in enumerate(tokens):
         if tok.type in _LEAVES and tok.map:
             a, b = tok.map
@@ -187,23 +317,51 @@ def _lost_runs(body: str, tokens: list[Token], offsets: _Offsets) -> list[tuple[
             after[a] = max(after[a], k + 1)
     for n in range(1, len(after)):
         after[n] = max(after[n], after[n - 1])
-    runs: list[tuple[int, str, int]] = []
+    return lines, covered, after
+
+
+def _lost_runs(body: str, tokens: list[Token], lines: _Lines) -> list[tuple[int, Piece]]:
+    """Runs of lines that no token covers once the nesting limit was reached: (insert before token index, the text
+    without quote and list marks, joined by spaces). Empty for any document that stays within the limit."""
+    if not _truncated(tokens):
+        return []
+    rows, covered, after = _covered(body, tokens)
+    runs: list[tuple[int, Piece]] = []
     start = -1
-    parts: list[str] = []
-    for n, line in enumerate([*lines, ""]):
-        bare = _MARKERS.sub("", line).strip() if n < len(lines) and not covered[n] else ""
+    parts: list[tuple[str, int | None]] = []
+    for n, line in enumerate([*rows, ""]):
+        bare = _MARKERS.sub("", line).strip() if n < len(rows) and not covered[n] else ""
         if bare and re.search(r"\w", bare):
             if start < 0:
                 start = n
-            parts.append(bare)
+            col = line.index(bare)
+            if parts:
+                parts.append((" ", None))
+            parts.append((bare, lines.start(n) + col))
             continue
         if parts:
-            first = lines[start]
-            col = len(first) - len(_MARKERS.sub("", first).lstrip())
-            line_start = offsets.starts[min(start + offsets.base, len(offsets.starts) - 1)]
-            runs.append((after[start], " ".join(parts), line_start + col))
+            first_src = next(src for _, src in parts if src is not None)
+            runs.append((after[start], join(parts, first_src, lines.span(n - 1)[1])))
         start, parts = -1, []
     return runs
+
+
+_DEFINITION = re.compile(r"^[ \t]*(?:>[ \t]*)*\[[^\]\n]+\]:[ \t]*\S")
+
+
+def _definitions(body: str, tokens: list[Token], lines: _Lines) -> list[Piece]:
+    """Link reference definitions (`[summary]: #summary`), which markdown-it takes in without a token: their removal
+    is reported (a definition is an address, not text)."""
+    if "]:" not in body:
+        return []
+    rows, covered, _ = _covered(body, tokens)
+    out = []
+    for n, row in enumerate(rows):
+        if not covered[n] and _DEFINITION.match(row):
+            a, b = lines.span(n)
+            p = Piece.verbatim(lines.source[a:b], a)
+            out.append(replace(p.apply([Edit(0, len(p.text), "", "link")]), stripped=True))
+    return out
 
 
 def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Document:
@@ -212,13 +370,13 @@ def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Doc
     meta = sidecar_metadata(path)
     front, body_start = split_front_matter(text, str(path))
     meta.update(front)
-    elements = parse_markdown(text, body_start)
+    elements, silent = parse_markdown(text, body_start)
     if few_marked_headings(elements, params):
         elements = promote_unmarked(elements, text, params)
     found, elements = split_title(elements, levels=True)
-    title = meta.get("title") or found
     heads = [e for e in elements if isinstance(e, RawHeading)]
     top = min((h.level for h in heads), default=1)
     for h in heads:
         h.level = max(1, h.level - top + 1)
-    return assemble(RawDocument(elements, text, title or title_from_path(path), meta, notes), str(path), "markdown")
+    raw = titled(RawDocument(elements, text, metadata=meta, notes=notes, silent=silent), found, path)
+    return assemble(raw, str(path), "markdown")
