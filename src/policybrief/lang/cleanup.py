@@ -9,8 +9,9 @@ Text clean-ups (`edits`, on any sentence):
 
 Markup clean-ups (`lang.markup`, on Markdown and on plain text converted from it): `template` (Liquid and kramdown
 tags), `html` (tags and comments), `entity`, `escape`, `link` (link and image syntax; the link text is kept),
-`emphasis`, `code` (backticks), `footnote-marker` (markers and definition labels); and `markup` for block structure
-a reader flattens inside one piece of text (quote marks, the marks of nested list items).
+`emphasis`, `code` (backticks), `footnote-marker` and `footnote-label` (a definition's opening `[^3]:`); `markup` for
+block structure a reader flattens inside one piece of text (quote marks, the marks of nested list items); and
+`front-matter` for a YAML header, which is read as metadata.
 
 Every clean-up is reported as a `Cleanup` whose `before` is exactly the source text at `offset` and whose `after`
 replaces it, so that `apply_cleanups` turns any span of the source into the text the model holds: the rule that

@@ -114,7 +114,7 @@ def _handle(sc: _Scan, m: re.Match[str]) -> int:
     elif kind in ("liquid", "ial"):
         sc.out.append(Edit(a, b, "", "template"))
     elif kind == "fnmark":
-        if m.group("colon") is not None and not text[:a].strip():
+        if m.group("colon") is not None and not text[text.rfind("\n", 0, a) + 1 : a].strip():
             sc.out.append(Edit(a, b, "", "footnote-label"))  # "[^3]: See ...", a definition
         else:
             b = m.start("colon") if m.group("colon") is not None else b
@@ -142,6 +142,7 @@ def _handle(sc: _Scan, m: re.Match[str]) -> int:
         return _escaped_link(sc, a, b)
     elif kind == "escape":
         sc.out.append(Edit(a, a + 1, "", "escape"))
+        sc.protected.append((a + 1, b))  # "\*" is a star, never emphasis
     elif kind == "code":
         return _code(sc, a, b)
     elif kind == "supdigits":
@@ -190,6 +191,7 @@ def _escaped_link(sc: _Scan, a: int, b: int) -> int:
     dest = _DEST.match(text, close + 2) if close >= 0 and "\n\n" not in text[b:close] else None
     if dest is None:
         sc.out.append(Edit(a, a + 1, "", "escape"))
+        sc.protected.append((a + 1, b))
         return b
     sc.out.append(Edit(a, b, "", "link"))
     sc.out.append(Edit(close, dest.end(), "", "link"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from policybrief.lang import markup, roles
@@ -95,15 +96,29 @@ class _Builder:
             changes += found
             bounds.append((len(changes) - len(found), len(changes)))
         final = piece.apply(changes)
-        out = []
+        cuts: set[int] = set()
         shift = 0
-        for k, ((a, b), (lo, hi)) in enumerate(zip(spans, bounds, strict=True)):
+        text_spans = []
+        for (a, b), (lo, hi) in zip(spans, bounds, strict=True):
             ta = a + shift
             shift += sum(len(e.replacement) - (e.end - e.start) for e in changes[lo:hi])
-            tb = b + shift
-            ref = SourceRef(sec, block, k, final.source_at(ta), final.source_end(tb), item)
-            out.append(Sentence(final.text[ta:tb], ref))
-        self.report(final, [(s.ref.start, s.ref.end) for s in out])
+            text_spans.append((ta, b + shift))
+            cuts |= {ta, b + shift}
+        regions = [(a, b) for a, b, _ in final.regions(cuts) if b > a]
+        starts = [a for a, _ in regions]
+
+        def snap(pos: int, *, end: bool) -> int:
+            """A sentence's edge inside a changed region moves to the region's edge: the region is reported whole."""
+            k = bisect.bisect_right(starts, pos - 1 if end else pos) - 1
+            if k >= 0 and regions[k][0] < pos < regions[k][1]:
+                return regions[k][1] if end else regions[k][0]
+            return pos
+
+        out = []
+        for k, (ta, tb) in enumerate(text_spans):
+            start, stop = snap(final.source_at(ta), end=False), snap(final.source_end(tb), end=True)
+            out.append(Sentence(final.text[ta:tb], SourceRef(sec, block, k, start, stop, item)))
+        self.report(final, [(s.ref.start, s.ref.end) for s in out], cuts)
         return tuple(out)
 
     def text(self, piece: Piece) -> str:
@@ -114,7 +129,7 @@ class _Builder:
         self.cleanups += final.cleanups(self.raw.source)
         return final.text.strip()
 
-    def report(self, final: Piece, spans: list[tuple[int, int]]) -> None:
+    def report(self, final: Piece, spans: list[tuple[int, int]], cuts: Collection[int] = ()) -> None:
         """Report the piece's clean-ups; white space and quote marks between two sentences are structure, not text."""
         starts = [s for s, _ in spans]
 
@@ -123,7 +138,7 @@ class _Builder:
             inside = k >= 0 and spans[k][0] < max(b, a + 1) and a < spans[k][1]
             return inside or bool(before.strip(" \t\r\n\u00a0>")) or bool(after.strip())
 
-        self.cleanups += final.cleanups(self.raw.source, keep)
+        self.cleanups += final.cleanups(self.raw.source, keep, cuts)
 
     def unique_id(self, title: str) -> str:
         base = slugify(title)
@@ -224,6 +239,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     b = _Builder(raw, fmt)
     elements = [b.stripped(el) for el in raw.elements]
     numbers = backmatter.tag(elements, raw.source)
+    elements = backmatter.split_definitions(elements)
     if numbers:
         elements = [_unmark_notes(el, numbers) for el in elements]
     elements = _join_captions(_split_lead_in(elements))
@@ -289,6 +305,8 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
                 done.append(Section(sid, title, 1, tuple(blocks), (), None, "back-matter"))
     for piece in raw.silent:
         b.report(b.strip(piece), [])
+    if raw.front_matter:
+        b.cleanups.append(Cleanup("front-matter", raw.source[: raw.front_matter], "", 0))
     title = raw.title or raw.metadata.get("title", "")
     if raw.title_piece is not None:
         title = b.text(b.strip(raw.title_piece, heading=True)) or title

@@ -154,6 +154,27 @@ def _tag_contents_runs(elements: list[RawElement]) -> None:
         k = max(j, k + 1)
 
 
+def split_definitions(elements: list[RawElement]) -> list[RawElement]:
+    """A paragraph of footnote definitions one per line (Markdown runs them into one paragraph) as one paragraph per
+    definition."""
+    out: list[RawElement] = []
+    for el in elements:
+        if not (isinstance(el, RawPara) and el.tag == "notes" and "\n" in el.text):
+            out.append(el)
+            continue
+        piece = el.piece
+        labels = [c for c in piece.changes if c.kind == "footnote-label"]
+        cuts = [0]
+        for i, ch in enumerate(piece.text):
+            if ch == "\n" and i + 1 < len(piece.text):
+                lo, hi = piece.source_end(i + 1), piece.source_at(i + 1)
+                if any(lo <= c.start <= hi for c in labels):
+                    cuts.append(i + 1)
+        cuts.append(len(piece.text))
+        out += [RawPara(piece.slice(a, b), el.code, el.tag) for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
+    return out
+
+
 def _tag_closing(elements: list[RawElement]) -> None:
     """The document's closing run: disclaimers (with their label line), then footnotes written as a numbered list of
     citations (with any note paragraphs among them)."""
@@ -175,4 +196,4 @@ def _tag_closing(elements: list[RawElement]) -> None:
         k -= 1
 
 
-__all__ = ["is_caption", "is_title_caption", "tag"]
+__all__ = ["is_caption", "is_title_caption", "split_definitions", "tag"]

@@ -35,9 +35,9 @@ def split(piece: Piece) -> list[tuple[str, Piece]]:
 
 
 def _removed(piece: Piece, a: int, b: int) -> Piece:
-    """The structure between two cells, as a piece whose removal is reported."""
+    """The structure between two cells, as a piece whose removal is reported (a space keeps the cells apart)."""
     part = piece.slice(a, b)
-    return replace(part.apply([Edit(0, len(part.text), "", "html")]), stripped=True)
+    return replace(part.apply([Edit(0, len(part.text), " ", "html")]), stripped=True)
 
 
 def read(piece: Piece) -> tuple[RawTable, list[Piece]] | None:

@@ -129,6 +129,7 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
     table_start = table_end = 0
     row: list[Piece] = []
     row_cursor = 0
+    marker = ""
     while i <= len(tokens):
         while lost and lost[-1][0] <= i:  # put back what markdown-it dropped, where it stood
             _, piece = lost.pop()
@@ -157,9 +158,11 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
                 current_list = None
         elif t == "list_item_open" and list_depth == 1:
             item_parts = []
+            marker = (tok.info or "") + (tok.markup or "")
         elif t == "list_item_close" and list_depth == 1 and current_list is not None:
             if any(c.isalnum() for p in item_parts for c in p.text):
                 current_list.items.append(_joined(item_parts))
+                current_list.markers.append(marker)
             else:
                 bld.silent += item_parts
         elif t == "table_open":
@@ -378,5 +381,5 @@ def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Doc
     top = min((h.level for h in heads), default=1)
     for h in heads:
         h.level = max(1, h.level - top + 1)
-    raw = titled(RawDocument(elements, text, metadata=meta, notes=notes, silent=silent), found, path)
+    raw = titled(RawDocument(elements, text, metadata=meta, notes=notes, front_matter=body_start, silent=silent), found, path)
     return assemble(raw, str(path), "markdown")

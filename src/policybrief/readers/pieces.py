@@ -11,7 +11,7 @@ enough to be re-applied (`lang.cleanup.apply_cleanups`).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,6 +26,8 @@ class Run:
     src: int
     """Source offset of its first character when copied; where it was inserted in the source otherwise."""
     copied: bool
+    replaced: int = -1
+    """For an inserted run that replaces source text (an entity, a line break): where that text ends."""
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,16 @@ class Piece:
         return r.src + (i - r.at) if r.copied else r.src
 
     def source_end(self, i: int) -> int:
-        """Source offset just past character i - 1: where text[:i] ends in the source."""
+        """Source offset just past character i - 1: where text[:i] ends in the source (past the whole source text an
+        inserted run replaced, when text[:i] ends with that run)."""
         if i <= 0:
             return self.start
-        r = self.runs[self._run(i - 1)]
-        return r.src + (i - r.at) if r.copied else r.src
+        k = self._run(i - 1)
+        r = self.runs[k]
+        if r.copied:
+            return r.src + (i - r.at)
+        run_end = self.runs[k + 1].at if k + 1 < len(self.runs) else len(self.text)
+        return max(r.src, r.replaced) if i == run_end else r.src
 
     def apply(self, edits: Sequence[Edit]) -> Piece:
         """The piece with these edits made (ordered, not overlapping, in this piece's text coordinates)."""
@@ -100,7 +107,7 @@ class Piece:
                 stop = min(b, self.runs[k + 1].at if k + 1 < len(self.runs) else len(self.text))
                 if stop > a:
                     src = r.src + (a - r.at) if r.copied else r.src
-                    _add(runs, Run(length, src, r.copied))
+                    _add(runs, Run(length, src, r.copied, r.replaced))
                     text.append(self.text[a:stop])
                     length += stop - a
                 a = stop
@@ -113,7 +120,7 @@ class Piece:
             hi = self.source_end(e.end) if e.end > e.start else lo
             changes.append(Change(lo, max(lo, hi), e.kind))
             if e.replacement:
-                _add(runs, Run(length, lo, False))
+                _add(runs, Run(length, lo, False, max(lo, hi)))
                 text.append(e.replacement)
                 length += len(e.replacement)
             pos = e.end
@@ -121,8 +128,11 @@ class Piece:
         return Piece("".join(text), tuple(runs) or (Run(0, self.end, False),), self.start, self.end, tuple(changes), self.stripped)
 
     def slice(self, a: int, b: int) -> Piece:
-        """The piece's text[a:b], mapped the same way."""
-        lo, hi = self.source_at(a) if a < len(self.text) else self.source_end(a), self.source_end(b)
+        """The piece's text[a:b], mapped the same way. Slices that meet tile the source: a slice begins where text[:a]
+        ends in the source, so what was removed between two slices falls in the later one and is still reported; a
+        slice from the start (or to the end) keeps the piece's own edge."""
+        lo = self.start if a == 0 else self.source_end(a)
+        hi = self.end if b >= len(self.text) else self.source_end(b)
         runs: list[Run] = []
         for k in range(self._run(a), len(self.runs)):
             r = self.runs[k]
@@ -131,7 +141,7 @@ class Piece:
             if r.at >= b:
                 break
             if s < e:
-                _add(runs, Run(s - a, r.src + (s - r.at) if r.copied else r.src, r.copied))
+                _add(runs, Run(s - a, r.src + (s - r.at) if r.copied else r.src, r.copied, r.replaced))
         changes = tuple(c for c in self.changes if c.end >= lo and c.start <= hi)
         return Piece(self.text[a:b], tuple(runs) or (Run(0, lo, False),), lo, max(lo, hi), changes, self.stripped)
 
@@ -143,17 +153,35 @@ class Piece:
             b -= 1
         return a, b
 
-    def cleanups(self, source: str, keep: Callable[[int, int, str, str], bool] | None = None) -> list[Cleanup]:
+    def cleanups(
+        self, source: str, keep: Callable[[int, int, str, str], bool] | None = None, cuts: Collection[int] = ()
+    ) -> list[Cleanup]:
         """Every difference between this text and the source it covers, as clean-ups named by the changes that made
         them ('markup' for structure the reader flattened, such as quote marks between two lines).
 
         `keep(start, end, before, after)` may leave out differences that are not clean-ups of text (white space and
         quote marks between two sentences)."""
+        out = []
+        for a, b, after in self.regions(cuts):
+            before = source[a:b]
+            if before == after or (keep is not None and not keep(a, b, before, after)):
+                continue
+            out.append(Cleanup(self._kind(a, b), before, after, a))
+        return out
+
+    def regions(self, cuts: Collection[int] = ()) -> list[tuple[int, int, str]]:
+        """Where the text differs from the source: (source start, source end, the text in its place), in order.
+
+        `cuts`: text positions (sentence edges) where a region of changes is split rather than run on, so that the
+        text a region puts in belongs to one sentence or to the space between two."""
         regions: list[tuple[int, int, str]] = []
         expect, pending = self.start, ""
         for k, r in enumerate(self.runs):
             stop = self.runs[k + 1].at if k + 1 < len(self.runs) else len(self.text)
             if not r.copied:
+                if r.at in cuts and (pending or r.src > expect):
+                    regions.append((expect, max(expect, r.src), pending))
+                    expect, pending = max(expect, r.src), ""
                 pending += self.text[r.at : stop]
                 continue
             if r.src != expect or pending:
@@ -161,13 +189,7 @@ class Piece:
             expect, pending = r.src + (stop - r.at), ""
         if self.end != expect or pending:
             regions.append((expect, max(expect, self.end), pending))
-        out = []
-        for a, b, after in regions:
-            before = source[a:b]
-            if before == after or (keep is not None and not keep(a, b, before, after)):
-                continue
-            out.append(Cleanup(self._kind(a, b), before, after, a))
-        return out
+        return regions
 
     def _kind(self, a: int, b: int) -> str:
         kinds: list[str] = []
@@ -187,7 +209,7 @@ def _add(runs: list[Run], run: Run) -> None:
             return
         if last.copied and run.copied and run.src == last.src + (run.at - last.at):
             return
-        if not last.copied and not run.copied and run.src == last.src:
+        if not last.copied and not run.copied and run.src == last.src and run.replaced <= last.replaced:
             return
     runs.append(run)
 

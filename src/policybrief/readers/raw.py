@@ -88,6 +88,8 @@ class RawDocument:
     notes: list[str] = field(default_factory=list)
     title_piece: Piece | None = None
     """The title when it was taken from the text (its clean-ups are reported like any other text's)."""
+    front_matter: int = 0
+    """Where the YAML front matter ends (0: none); it is read as metadata, and its removal from the text reported."""
     silent: list[Piece] = field(default_factory=list)
     """Markup that holds no words (a Liquid tag alone, an HTML anchor, a link definition): no element, but its
     removal is reported."""

@@ -70,7 +70,8 @@ def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Doc
     if not raw.elements:
         raise InputError("no text found in the essay", str(path))
     found, elements = split_title(raw.elements, levels=False)
-    return assemble(titled(RawDocument(elements, text, metadata=meta, notes=notes), found, path), str(path), "text")
+    raw_doc = RawDocument(elements, text, metadata=meta, notes=notes, front_matter=body_start)
+    return assemble(titled(raw_doc, found, path), str(path), "text")
 
 
 def titled(raw: RawDocument, found: RawHeading | RawPara | None, path: Path) -> RawDocument:
