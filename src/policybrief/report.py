@@ -39,6 +39,8 @@ def outline(doc: Document) -> dict[str, Any]:
     return {"sections": [sec(s) for s in doc.sections], "lists": lists}
 
 
+CLEANUPS_SHOWN = 200
+"""Clean-ups listed one by one in the terminal view (all of them are counted by kind, and all are in the JSON)."""
 UNMARKED_WORDS = 3000
 """An essay this long in two sections or fewer has headings the reader did not see."""
 ONE_LINERS = 12
@@ -121,9 +123,15 @@ def inspect_text(data: dict[str, Any]) -> str:
             out.append(f"      - {it if len(it) < 90 else it[:87] + '...'}")
     if not data["lists"]:
         out.append("  (none)")
-    out += ["", f"Clean-ups ({len(data['cleanups'])})"]
+    kinds: dict[str, int] = {}
     for c in data["cleanups"]:
+        kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+    by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    out += ["", f"Clean-ups ({len(data['cleanups'])}{': ' + by_kind if by_kind else ''})"]
+    for c in data["cleanups"][:CLEANUPS_SHOWN]:
         out.append(f"  {c['kind']:<26} {c['before'][:60]!r} -> {c['after'][:60]!r}  in '{c.get('context', '')}'")
+    if len(data["cleanups"]) > CLEANUPS_SHOWN:
+        out.append(f"  ... {len(data['cleanups']) - CLEANUPS_SHOWN} more (inspect --json lists them all)")
     out += ["", f"Near-duplicate sentences ({len(data['duplicates'])}; kept, but summaries skip repeats)"]
     for d in data["duplicates"]:
         out.append(f"  [{d['section']}] {d['sentence'][:80]}...")

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cleanup:
     """One change made to the essay's text that does not change its meaning."""
 
@@ -45,7 +45,7 @@ class Cleanup:
         return self.offset + len(self.before)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """A change to a string: `text[start:end]` becomes `replacement`."""
 

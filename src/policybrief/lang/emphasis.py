@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from policybrief.lang.cleanup import Edit
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     char: str
     start: int
@@ -51,9 +51,12 @@ def delimiters(text: str, dead: list[tuple[int, int]]) -> list[Edit]:
     """Edits removing the emphasis delimiters of `text` that pair up, and stray `**` runs; `dead`: ranges already
     edited or protected (code spans), whose characters are not delimiters."""
     runs: list[_Run] = []
+    taken = bytearray(len(text))
+    for s, e in dead:
+        taken[s:e] = b"\x01" * (e - s)
     for m in _DELIMS.finditer(text):
         a, b = m.start(), m.end()
-        if any(s < b and a < e for s, e in dead):
+        if any(taken[a:b]):
             continue
         left, right = _flanking(text, a, b)
         ch = m.group()[0]

@@ -31,7 +31,8 @@ from policybrief.lang import emphasis
 from policybrief.lang.cleanup import Edit
 
 _TOKEN = re.compile(
-    r"(?P<comment><!--.*?-->)"
+    r"(?=[<{\[\\!&^`\u2070\u00b9\u00b2\u00b3\u2074-\u2079])"
+    r"(?:(?P<comment><!--.*?-->)"
     r"|(?P<element><(?P<el>script|style)\b[^>]*>.*?</(?P=el)\s*>)"
     r"|(?P<liquid>\{%.*?%\}|\{\{.*?\}\})"
     r"|(?P<ial>\{:[^{}\n]*\}|\{[#.][A-Za-z][\w:.-]*(?:[ \t]+[^{}\n]*)?\})"
@@ -45,7 +46,7 @@ _TOKEN = re.compile(
     r"|(?P<link>\[)"
     r"|(?P<escape>\\[!-/:-@\[-`{-~]|\\(?=\n))"
     r"|(?P<code>`+)"
-    r"|(?P<supdigits>[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+)",
+    r"|(?P<supdigits>[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+))",
     re.S,
 )
 _INLINE_TAGS = frozenset(
@@ -78,6 +79,8 @@ class _Scan:
     """Code spans: nothing inside is touched, emphasis included."""
     skip: dict[int, int]
     """Start -> end of the closing part of a link, already edited: the scan jumps over it."""
+    pairs: dict[int, int] | None = None
+    """Matching brackets, found once when the first '[' is met."""
 
 
 def edits(text: str, *, markdown: bool, heading: bool = False) -> list[Edit]:
@@ -166,7 +169,7 @@ def _link(sc: _Scan, a: int, b: int, *, image: bool) -> int:
     """`[text](dest)`, `[text][ref]`, `![alt](src)`: the brackets and destination go, the text stays (and is
     scanned on). A bracket that opens no link is literal."""
     text = sc.text
-    close = _closing_bracket(text, b)
+    close = _closing_bracket(sc, b)
     if close < 0:
         return a + 1  # "rights![^erase]": the '[' may open something else
     after = close + 1
@@ -199,26 +202,27 @@ def _escaped_link(sc: _Scan, a: int, b: int) -> int:
     return b
 
 
-def _closing_bracket(text: str, start: int) -> int:
-    """Index of the ']' that closes the '[' before `start` (nesting and escapes allowed), or -1."""
-    depth = 0
-    i = start
-    limit = min(len(text), start + _LINK_TEXT_LIMIT)
-    while i < limit:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Index of each '[' -> index of the ']' that closes it (nesting and escapes allowed), in one pass."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for m in re.finditer(r"\\.|[\[\]]", text, re.S):
+        c = m.group()
         if c == "[":
-            depth += 1
-        elif c == "]":
-            if depth == 0:
-                return i
-            depth -= 1
-        elif c == "\n" and text.startswith("\n", i + 1):
-            return -1
-        i += 1
-    return -1
+            stack.append(m.start())
+        elif c == "]" and stack:
+            pairs[stack.pop()] = m.start()
+    return pairs
+
+
+def _closing_bracket(sc: _Scan, start: int) -> int:
+    """Index of the ']' that closes the '[' before `start`, or -1 (also for link text too long to be one)."""
+    if sc.pairs is None:
+        sc.pairs = _bracket_pairs(sc.text)
+    close = sc.pairs.get(start - 1, -1)
+    if close < 0 or close - start > _LINK_TEXT_LIMIT or "\n\n" in sc.text[start:close]:
+        return -1
+    return close
 
 
 def _code(sc: _Scan, a: int, b: int) -> int:

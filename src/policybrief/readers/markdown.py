@@ -110,7 +110,7 @@ class _Builder:
 
 def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[Piece]]:
     """The raw elements of a Markdown body, and the markup pieces that hold no words."""
-    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").disable("inline")  # inline markup: lang.markup
     body = text[body_start:]
     tokens = md.parse(_mask_liquid(body))
     if _truncated(tokens):  # nested past MAX_NESTING: flatten the deep structure and parse again

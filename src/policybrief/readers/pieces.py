@@ -18,7 +18,7 @@ from functools import cached_property
 from policybrief.lang.cleanup import Cleanup, Edit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """A stretch of a piece's text, from index `at` up to the next run."""
 
@@ -30,7 +30,7 @@ class Run:
     """For an inserted run that replaces source text (an entity, a line break): where that text ends."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """The source range a clean-up touched, and its kind (to name the reported clean-ups)."""
 
@@ -93,30 +93,37 @@ class Piece:
         """The piece with these edits made (ordered, not overlapping, in this piece's text coordinates)."""
         if not edits:
             return self
-        starts = self._starts
+        old = self.runs
+        ends = [r.at for r in old[1:]] + [len(self.text)]
         text: list[str] = []
         runs: list[Run] = []
         changes = list(self.changes)
         length = 0
+        k = 0  # the run being read: edits come in order, so one pass over the runs serves them all
+
+        def at(i: int) -> int:
+            """Source offset of character i (the run pointer is moved to it)."""
+            nonlocal k
+            while k + 1 < len(old) and ends[k] <= i:
+                k += 1
+            r = old[k]
+            return r.src + (i - r.at) if r.copied else r.src
 
         def copy(a: int, b: int) -> None:
-            nonlocal length
-            k = max(0, bisect.bisect_right(starts, a) - 1)
+            nonlocal length, k
             while a < b:
-                r = self.runs[k]
-                stop = min(b, self.runs[k + 1].at if k + 1 < len(self.runs) else len(self.text))
-                if stop > a:
-                    src = r.src + (a - r.at) if r.copied else r.src
-                    _add(runs, Run(length, src, r.copied, r.replaced))
-                    text.append(self.text[a:stop])
-                    length += stop - a
+                at(a)
+                r = old[k]
+                stop = min(b, ends[k])
+                _add(runs, Run(length, r.src + (a - r.at) if r.copied else r.src, r.copied, r.replaced))
+                text.append(self.text[a:stop])
+                length += stop - a
                 a = stop
-                k += 1
 
         pos = 0
         for e in edits:
             copy(pos, e.start)
-            lo = self.source_at(e.start) if e.start < len(self.text) else self.source_end(e.start)
+            lo = at(e.start) if e.start < len(self.text) else self.source_end(e.start)
             hi = self.source_end(e.end) if e.end > e.start else lo
             changes.append(Change(lo, max(lo, hi), e.kind))
             if e.replacement:
@@ -161,12 +168,13 @@ class Piece:
 
         `keep(start, end, before, after)` may leave out differences that are not clean-ups of text (white space and
         quote marks between two sentences)."""
+        regions = self.regions(cuts)
         out = []
-        for a, b, after in self.regions(cuts):
+        for (a, b, after), kind in zip(regions, self._kinds(regions), strict=True):
             before = source[a:b]
             if before == after or (keep is not None and not keep(a, b, before, after)):
                 continue
-            out.append(Cleanup(self._kind(a, b), before, after, a))
+            out.append(Cleanup(kind, before, after, a))
         return out
 
     def regions(self, cuts: Collection[int] = ()) -> list[tuple[int, int, str]]:
@@ -191,13 +199,24 @@ class Piece:
             regions.append((expect, max(expect, self.end), pending))
         return regions
 
-    def _kind(self, a: int, b: int) -> str:
-        kinds: list[str] = []
-        for c in self.changes:
-            touches = c.start < b and c.end > a if b > a else c.start <= a <= c.end
-            if touches and c.kind not in kinds:
-                kinds.append(c.kind)
-        return "+".join(kinds) or "markup"
+    def _kinds(self, regions: list[tuple[int, int, str]]) -> list[str]:
+        """Per region, the kinds of the changes that touch it (one sweep over both, in source order)."""
+        changes = sorted(self.changes, key=lambda c: c.start)
+        out = []
+        active: list[Change] = []
+        j = 0
+        for a, b, _ in regions:
+            while j < len(changes) and (changes[j].start < b if b > a else changes[j].start <= a):
+                active.append(changes[j])
+                j += 1
+            active = [c for c in active if c.end >= a]
+            kinds: list[str] = []
+            for c in active:
+                touches = c.start < b and c.end > a if b > a else c.start <= a <= c.end
+                if touches and c.kind not in kinds:
+                    kinds.append(c.kind)
+            out.append("+".join(kinds) or "markup")
+        return out
 
 
 def _add(runs: list[Run], run: Run) -> None:
