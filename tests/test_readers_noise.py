@@ -134,6 +134,30 @@ def test_numbered_notes_and_their_markers(tmp_path):
     assert_traceable(doc)
 
 
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_closing_numbered_citations_and_contents_are_back_matter(tmp_path, suffix):
+    """A report that ends on its footnotes as a numbered list ("1.  See ..."), with a table of contents up front."""
+    contents = "\n".join(f"- [Part {k}](#part-{k})" for k in (1, 2, 3))
+    notes = "\n".join(f"{n}.  See CRS Report R4809{n}, Saving Accounts, by A. Author ({2020 + n})." for n in range(1, 5))
+    body = "\n\n".join(f"Part {k}\n\n{PROSE} It is point {k} of the report." for k in (1, 2, 3))
+    p = tmp_path / f"report{suffix}"
+    p.write_text(f"Savings Accounts: An Overview\n\n{contents}\n\n{body}\n\n{notes}\n", encoding="utf-8")
+    doc = read_essay(p)
+    back = {s.title: s for s in doc.walk() if s.role == "back-matter"}
+    assert set(back) == {"Contents", "Notes"}, [s.title for s in doc.walk()]
+    assert [it.text[:20] for b in back["Notes"].blocks if isinstance(b, BulletList) for it in b.items] == \
+        ["See CRS Report R4809"] * 4
+    assert [s.title for s in doc.walk() if s.heading_ref] == ["Part 1", "Part 2", "Part 3"]
+    assert_traceable(doc)
+
+
+def test_superscript_markers_go_but_units_stay(tmp_path):
+    p = tmp_path / "units.txt"
+    p.write_text(f"Overview\n\nThe reserve covers 40 km² of seabed.² Its policy³ was set in 2019. {PROSE}\n", encoding="utf-8")
+    text = " ".join(sentences(read_essay(p)))
+    assert "The reserve covers 40 km² of seabed." in text and "Its policy was set in 2019." in text
+
+
 def test_captions_are_not_prose(tmp_path):
     text = (f"# Report\n\n## Costs\n\n{PROSE}\n\nTable 1. Parameters of Selected Savings Accounts\n\n"
             "| Account | Taxed |\n|---|---|\n| Roth | No |\n| 529 | No |\n\n**Source:** CRS analysis of the statute.\n\n"

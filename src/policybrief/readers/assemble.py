@@ -11,7 +11,6 @@ sections at the end of the document, unless it already sits in one.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
@@ -181,26 +180,6 @@ class _Builder:
         return None
 
 
-_NOTE_MARK = re.compile(r"(?<=\S)\s?\[(\d{1,3})\]|\[(\d{1,3})\](?=\S)")
-
-
-def _unmark_notes(el: RawElement, numbers: set[int]) -> RawElement:
-    """A paragraph or list without its "[12]" footnote markers, when the document has those footnotes (as PDF
-    conversions write them)."""
-
-    def unmarked(piece: Piece) -> Piece:
-        found = [Edit(m.start(), m.end(), "", "footnote-marker") for m in _NOTE_MARK.finditer(piece.text)
-                 if int(m.group(1) or m.group(2)) in numbers]
-        return piece.apply(found)
-
-    if isinstance(el, RawPara) and not el.code and not el.tag:
-        return RawPara(unmarked(el.piece), el.code, el.tag)
-    if isinstance(el, RawList) and not el.tag:
-        return RawList([unmarked(p) for p in el.items], el.ordered, unmarked(el.lead_in) if el.lead_in else None,
-                       el.markers, el.context, el.tag)
-    return el
-
-
 def _split_lead_in(elements: list[RawElement]) -> list[RawElement]:
     """Move a paragraph's closing "...include the following:" sentence onto the list right after it."""
     out: list[RawElement] = []
@@ -241,7 +220,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     numbers = backmatter.tag(elements, raw.source)
     elements = backmatter.split_definitions(elements)
     if numbers:
-        elements = [_unmark_notes(el, numbers) for el in elements]
+        elements = [backmatter.unmark_notes(el, numbers) for el in elements]
     elements = _join_captions(_split_lead_in(elements))
     stack: list[_Open] = []
     done: list[Section] = []

@@ -14,13 +14,16 @@ module finds what sits under no such title, by what it says and where:
   "Source: ...", "Sources:", "Notes: ...".
 
 `tag` marks each element it recognises; `assemble` turns captions into `Caption` blocks (or a table's caption) and
-gathers the back matter into back-matter sections.
+gathers the back matter into back-matter sections. Where numbered notes were found, `unmark_notes` removes their
+in-text markers ("...retaliation. [8]") from the prose, as `footnote-marker` clean-ups.
 """
 
 from __future__ import annotations
 
 import re
 
+from policybrief.lang.cleanup import Edit
+from policybrief.readers.pieces import Piece
 from policybrief.readers.raw import RawElement, RawList, RawPara
 
 _LEAD = r"^[\s|*_>]*"
@@ -154,6 +157,26 @@ def _tag_contents_runs(elements: list[RawElement]) -> None:
         k = max(j, k + 1)
 
 
+_NOTE_MARK = re.compile(r"(?<=\S)\s?\[(\d{1,3})\]|\[(\d{1,3})\](?=\S)")
+
+
+def unmark_notes(el: RawElement, numbers: set[int]) -> RawElement:
+    """A paragraph or list without its "[12]" footnote markers, when the document has those footnotes (as PDF
+    conversions write them)."""
+
+    def unmarked(piece: Piece) -> Piece:
+        found = [Edit(m.start(), m.end(), "", "footnote-marker") for m in _NOTE_MARK.finditer(piece.text)
+                 if int(m.group(1) or m.group(2)) in numbers]
+        return piece.apply(found)
+
+    if isinstance(el, RawPara) and not el.code and not el.tag:
+        return RawPara(unmarked(el.piece), el.code, el.tag)
+    if isinstance(el, RawList) and not el.tag:
+        return RawList([unmarked(p) for p in el.items], el.ordered, unmarked(el.lead_in) if el.lead_in else None,
+                       el.markers, el.context, el.tag)
+    return el
+
+
 def split_definitions(elements: list[RawElement]) -> list[RawElement]:
     """A paragraph of footnote definitions one per line (Markdown runs them into one paragraph) as one paragraph per
     definition."""
@@ -196,4 +219,4 @@ def _tag_closing(elements: list[RawElement]) -> None:
         k -= 1
 
 
-__all__ = ["is_caption", "is_title_caption", "split_definitions", "tag"]
+__all__ = ["is_caption", "is_title_caption", "split_definitions", "tag", "unmark_notes"]

@@ -28,8 +28,11 @@ def _is_preamble(el: RawElement) -> bool:
 
 
 def _is_toc(el: RawList) -> bool:
-    """A list of links: a table of contents, as Markdown tools write one."""
-    return bool(el.items) and all(p.text.lstrip().startswith("[") for p in el.items)
+    """A list of links: a table of contents, as Markdown tools write one (in Markdown the link syntax is already
+    gone from the text; the clean-up that removed it, at the item's start, says it was there)."""
+    return bool(el.items) and all(
+        p.text.lstrip().startswith("[") or any(c.kind == "link" and c.start <= p.start for c in p.changes) for p in el.items
+    )
 
 
 def _no_own_prose(el: RawElement) -> bool:
