@@ -181,6 +181,32 @@ def test_captions_are_not_prose(tmp_path):
     assert_traceable(doc)
 
 
+def test_pipe_rows_without_a_delimiter_row_are_a_table(tmp_path):
+    """As CRS conversions write tables: no '|---|' row, cells wrapped over lines, a figure box in pipes after it."""
+    text = (f"# Report\n\n## Priorities\n\n{PROSE}\n\nTable 1. Comparison of Priorities\n\n| FY2012-FY2016\n"
+            "(Administration priorities) | FY2017-2021\n(Statutory priorities)\n| Regional innovation\nPublic private "
+            "partnerships | Recovery and resilience\n| Global competitiveness | Workforce\n\n| Figure 1. Growth of "
+            "Savings by Account Type\n|  \n| Source: CRS analysis.\nNotes: Assumes a 7% rate of return and no taxes on "
+            "gains for the whole of the period, which is generous.\n\n| Who's Who in the Program\nSeveral people and "
+            "institutions manage an account on behalf of the child who holds it.\n")
+    p = tmp_path / "crs.md"
+    p.write_text(text, encoding="utf-8")
+    doc = read_essay(p)
+    sec = doc.section("priorities")
+    assert sec is not None
+    table = next(b for b in sec.blocks if isinstance(b, Table))
+    assert table.caption is not None and table.caption.text == "Table 1. Comparison of Priorities"
+    assert table.header == ("FY2012-FY2016 (Administration priorities)", "FY2017-2021 (Statutory priorities)")
+    assert table.rows == (("Regional innovation Public private partnerships", "Recovery and resilience"),
+                          ("Global competitiveness", "Workforce"))
+    assert [b.text[:20] for b in sec.blocks if isinstance(b, Caption)] == ["| Figure 1. Growth o"]
+    prose = [b.text for b in sec.blocks if type(b) is Paragraph]
+    assert not any("|" in t for t in prose if not t.startswith("| Who"))
+    assert "| Who's Who in the Program Several people and institutions manage an account on behalf of the child who holds it." \
+        in sentences(doc)  # one pipe, then prose: a boxed paragraph, not a table
+    assert_traceable(doc)
+
+
 def test_html_table_in_markdown(tmp_path):
     text = ("# Privacy risks\n\n## Related risks\n\nThe register contains the following risks:\n\n<table>\n<colgroup>\n"
             '<col style="width: 31%" />\n</colgroup>\n<thead>\n<tr>\n<th><strong>Risk type </strong></th>\n<th>Risk ID</th>\n'

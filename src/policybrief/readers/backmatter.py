@@ -34,6 +34,7 @@ _TITLE_CAPTION = re.compile(
 )
 _SOURCE_CAPTION = re.compile(_LEAD + r"(sources?|notes?|source\(s\)|data sources?|sources? and notes?)\s*:", re.I)
 _CAPTION_WORDS = 150
+_SOURCE_IN_BOX = re.compile(r"(?:^|\n|\|)[\s*_]*sources?\s*:", re.I)
 _TABLE_NOTE = re.compile(r"^\s*\|\s*\d{1,3}\.?\s*\|")
 _NUMBERED_NOTE = re.compile(r"^\s*(\d{1,3})\s+(?=[A-Z\"“(‘'_*\[])")
 _CITATION = re.compile(
@@ -64,7 +65,9 @@ def is_title_caption(text: str) -> bool:
 
 
 def is_caption(text: str) -> bool:
-    """A caption, source line or notes line."""
+    """A caption, source line or notes line; a figure box ("Figure 3. ... Source: ... Notes: ...") of any length."""
+    if _TITLE_CAPTION.match(text) and _SOURCE_IN_BOX.search(text):
+        return True
     return len(text.split()) <= _CAPTION_WORDS and bool(_TITLE_CAPTION.match(text) or _SOURCE_CAPTION.match(text))
 
 

@@ -22,7 +22,7 @@ from markdown_it.token import Token
 
 from policybrief.lang import markup
 from policybrief.model import Document
-from policybrief.readers import decode_text, htmltable
+from policybrief.readers import decode_text, htmltable, loosetable
 from policybrief.readers.assemble import assemble
 from policybrief.readers.headings import DEFAULT_PARAMS, HeadingParams
 from policybrief.readers.mdsource import MAX_NESTING, SourceLines, content_piece, definitions, flatten, lost_runs, truncated
@@ -128,8 +128,11 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
                 row_cursor = max(row_cursor, cell.end - lines.start(tok.map[0] if tok.map else 0))
             elif tok.content.strip():
                 piece = bld.piece(tok)
+                loose = loosetable.read(piece) if not list_depth and piece.text.startswith("|") else None
                 if list_depth:
                     item_parts.append(piece)
+                elif loose is not None:
+                    out.append(loose)
                 elif (p := bld.para(piece)) is not None:
                     out.append(p)
         elif t in ("fence", "code_block") and tok.content.strip():
