@@ -117,6 +117,20 @@ def test_footnotes_and_disclaimer_are_back_matter_left_out_of_briefs(tmp_path):
         assert not any(s.ref.section in {x.id for x in back.values()} for s in brief.sentences())
 
 
+def test_shortcut_links_and_notes_in_prose(tmp_path):
+    """`[label]` is a link where the document defines the label; a "Note:" away from any table is the essay's own."""
+    p = tmp_path / "kep.md"
+    p.write_text(f"# KEP\n\n## Motivation\n\nThe [enhancements repo] tracks it; [RiskRegister] is a citation.\n\n"
+                 f"Note: the policy is at beta as of 1.35.\n\n{PROSE}\n\n[enhancements repo]: https://github.com/k/e\n",
+                 encoding="utf-8")
+    doc = read_essay(p)
+    assert "The enhancements repo tracks it; [RiskRegister] is a citation." in sentences(doc)
+    sec = doc.section("motivation")
+    assert sec is not None and not any(isinstance(b, Caption) for b in sec.blocks)
+    assert any(c.before == "[enhancements repo]: https://github.com/k/e" for c in doc.cleanups)
+    assert_traceable(doc)
+
+
 def test_numbered_notes_and_their_markers(tmp_path):
     """A PDF conversion's page-foot notes ("1 See: GAO, ...") go to back matter and their "[1]" markers leave the prose."""
     text = (f"# Report\n\n## Background\n\n{PROSE} Agencies were asked to report. [1]\n\n"

@@ -12,7 +12,7 @@ words it stands for, each with its kind (see `lang.cleanup`):
   but not "km²") are removed; `footnote-label`: a definition's opening `[^2]:` is removed (the reader sends the
   definition to back matter);
 - `link`: link and image syntax keeps the text: `[text](url)`, `\\[text\\](url)`, `[text][ref]`, `![alt](src)`,
-  `<https://...>` (the address is the text);
+  `<https://...>` (the address is the text), and `[text]` where the document defines that label;
 - `escape`: `\\[`, `\\*`, `\\_`, `\\#` become the character;
 - Markdown only: `code` (the backticks of a code span; its content is kept verbatim and nothing in it is touched)
   and `emphasis` (`*`, `_`, `**`, `~~` delimiters that pair up the CommonMark way, and stray `**`).
@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from policybrief.lang import emphasis
@@ -81,11 +82,13 @@ class _Scan:
     """Start -> end of the closing part of a link, already edited: the scan jumps over it."""
     pairs: dict[int, int] | None = None
     """Matching brackets, found once when the first '[' is met."""
+    references: Collection[str] = ()
 
 
-def edits(text: str, *, markdown: bool, heading: bool = False) -> list[Edit]:
-    """The markup clean-ups `text` needs, in order and never overlapping."""
-    sc = _Scan(text, markdown, [], [], {})
+def edits(text: str, *, markdown: bool, heading: bool = False, references: Collection[str] = ()) -> list[Edit]:
+    """The markup clean-ups `text` needs, in order and never overlapping. `references`: the labels of the document's
+    link definitions (normalised by `reference_label`), which make `[text]` a link."""
+    sc = _Scan(text, markdown, [], [], {}, references=references)
     pos = 0
     n = len(text)
     while pos < n:
@@ -176,6 +179,8 @@ def _link(sc: _Scan, a: int, b: int, *, image: bool) -> int:
     dest = _DEST.match(text, after)
     ref = None if dest else _REF.match(text, after)
     end = dest.end() if dest else ref.end() if ref and sc.markdown else -1
+    if end < 0 and sc.references and reference_label(text[b:close]) in sc.references:
+        end = close + 1  # "[kubernetes/enhancements]", a link by its definition elsewhere in the document
     if end < 0:
         return a + 1  # "[RiskRegister]": a bracketed word, not a link
     if not text[b:close].strip():
@@ -185,6 +190,11 @@ def _link(sc: _Scan, a: int, b: int, *, image: bool) -> int:
     sc.out.append(Edit(close, end, "", "link"))
     sc.skip[close] = end
     return b
+
+
+def reference_label(text: str) -> str:
+    """A link label as CommonMark compares labels: white space collapsed, case folded (markdown-it's form)."""
+    return " ".join(text.split()).lower().upper()
 
 
 def _escaped_link(sc: _Scan, a: int, b: int) -> int:

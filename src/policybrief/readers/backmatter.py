@@ -11,7 +11,8 @@ module finds what sits under no such title, by what it says and where:
   "Disclaimer:" line over them) at the end of the document;
 - `contents`: a table of contents: a list of links to the document's own anchors, or lines ending in page numbers;
 - `caption`: "Figure 3. ...", "Table 2: ..." (a number, then a full stop, colon or dash: "Table 2 shows" is prose),
-  "Source: ...", "Sources:", "Notes: ...".
+  "Source: ...", "Sources:", and "Notes: ..." next to a table or another caption (elsewhere a note is the essay's
+  own remark).
 
 `tag` marks each element it recognises; `assemble` turns captions into `Caption` blocks (or a table's caption) and
 gathers the back matter into back-matter sections. Where numbered notes were found, `unmark_notes` removes their
@@ -24,7 +25,7 @@ import re
 
 from policybrief.lang.cleanup import Edit
 from policybrief.readers.pieces import Piece
-from policybrief.readers.raw import RawElement, RawList, RawPara
+from policybrief.readers.raw import RawElement, RawList, RawPara, RawTable
 
 _LEAD = r"^[\s|*_>]*"
 _TITLE_CAPTION = re.compile(
@@ -110,14 +111,28 @@ def tag(elements: list[RawElement], source: str) -> set[int]:
             if _is_contents(el, source):
                 el.tag = "contents"
             elif is_caption(text):
-                el.tag = "caption"
+                el.tag = "caption" if not _NOTE_LINE.match(text) else "note?"
             elif len({m.group().lower() for m in _DISCLAIMER.finditer(text)}) >= _STRONG_DISCLAIMER:
                 el.tag = "disclaimer"
         elif isinstance(el, RawList) and _is_contents(el, source):
             el.tag = "contents"
+    _tag_table_notes(elements)
     _tag_contents_runs(elements)
     _tag_closing(elements)
     return numbers
+
+
+_NOTE_LINE = re.compile(_LEAD + r"notes?\s*:", re.I)
+
+
+def _tag_table_notes(elements: list[RawElement]) -> None:
+    """A "Note: ..." line is a caption next to a table or another caption ("Notes: This table is not exhaustive");
+    elsewhere it is the essay's own remark ("Note: the policy is at beta as of 1.35") and stays prose."""
+    for k, el in enumerate(elements):
+        if isinstance(el, RawPara) and el.tag == "note?":
+            near = [elements[j] for j in (k - 1, k + 1) if 0 <= j < len(elements)]
+            beside_table = any(isinstance(n, RawTable) or (isinstance(n, RawPara) and n.tag == "caption") for n in near)
+            el.tag = "caption" if beside_table else ""
 
 
 _PAGED = re.compile(r"^[^.!?]{2,150}?\s\d{1,3}$")

@@ -14,8 +14,10 @@ plain-text headings (`unmarked.promote_unmarked`): PDF-to-Markdown conversions l
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -36,16 +38,21 @@ from policybrief.readers.unmarked import few_marked_headings, promote_unmarked
 class _Builder:
     """Token stream -> raw elements, each a piece of the source with its markup clean-ups made."""
 
-    def __init__(self, lines: SourceLines) -> None:
+    def __init__(self, lines: SourceLines, references: Collection[str]) -> None:
         self.lines = lines
+        self.references = references
+        """The labels of the document's link definitions: `[label]` alone is a link to them."""
         self.out: list[RawElement] = []
         self.silent: list[Piece] = []
         """Markup that holds no words (a Liquid tag alone, an HTML anchor, a link definition): no element, but its
         removal is reported."""
 
     def piece(self, tok: Token, cursor: int = 0) -> Piece:
-        p = content_piece(tok.content, tok.map[0] if tok.map else 0, self.lines, cursor)
-        return replace(p.apply(markup.edits(p.text, markdown=True)), stripped=True)
+        return self.strip(content_piece(tok.content, tok.map[0] if tok.map else 0, self.lines, cursor))
+
+    def strip(self, p: Piece) -> Piece:
+        """The piece with its markup clean-ups made (links by definition included)."""
+        return replace(p.apply(markup.edits(p.text, markdown=True, references=self.references)), stripped=True)
 
     def para(self, piece: Piece, code: bool = False) -> RawPara | None:
         if not code and not any(c.isalnum() for c in piece.text):
@@ -58,12 +65,14 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
     """The raw elements of a Markdown body, and the markup pieces that hold no words."""
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").disable("inline")  # inline markup: lang.markup
     body = text[body_start:]
-    tokens = md.parse(_mask_liquid(body))
+    env: dict[str, Any] = {}
+    tokens = md.parse(_mask_liquid(body), env)
     if truncated(tokens):  # nested past MAX_NESTING: flatten the deep structure and parse again
-        tokens = md.parse(_mask_liquid(flatten(body)))
+        env = {}
+        tokens = md.parse(_mask_liquid(flatten(body)), env)
     _unmask(tokens)
     lines = SourceLines(text, text.count("\n", 0, body_start))
-    bld = _Builder(lines)
+    bld = _Builder(lines, frozenset(env.get("references", {})))
     out = bld.out
     lost = lost_runs(body, tokens, lines)[::-1]  # whatever is still too deep, which markdown-it drops (last first)
     lost_defs = definitions(body, tokens, lines)
@@ -79,7 +88,7 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
     while i <= len(tokens):
         while lost and lost[-1][0] <= i:  # put back what markdown-it dropped, where it stood
             _, piece = lost.pop()
-            piece = replace(piece.apply(markup.edits(piece.text, markdown=True)), stripped=True)
+            piece = bld.strip(piece)
             if list_depth:
                 item_parts.append(piece)
             elif (p := bld.para(piece)) is not None:
@@ -144,7 +153,7 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
         elif t == "html_block":
             piece = content_piece(tok.content.rstrip("\n"), tok.map[0] if tok.map else 0, lines)
             if list_depth:
-                item_parts.append(replace(piece.apply(markup.edits(piece.text, markdown=True)), stripped=True))
+                item_parts.append(bld.strip(piece))
             else:
                 _html_block(bld, piece)
         i += 1
@@ -208,7 +217,7 @@ def _html_block(bld: _Builder, piece: Piece) -> None:
                 bld.out.append(found[0])
                 bld.silent += found[1]
                 continue
-        stripped = replace(part.apply(markup.edits(part.text, markdown=True)), stripped=True)
+        stripped = bld.strip(part)
         if (p := bld.para(stripped)) is not None:
             bld.out.append(p)
 
