@@ -58,6 +58,8 @@ class _Open:
 
 
 class _Builder:
+    """Turns pieces into sentences and blocks, collecting every clean-up made on the way and the section ids taken."""
+
     def __init__(self, raw: RawDocument, fmt: str) -> None:
         self.raw = raw
         self.fmt = fmt
@@ -74,6 +76,8 @@ class _Builder:
         return replace(piece.apply(found), stripped=True)
 
     def stripped(self, el: RawElement) -> RawElement:
+        """The element with the markup clean-ups of all its pieces made (captions and back matter are told apart
+        on the cleaned text)."""
         if isinstance(el, RawHeading):
             return RawHeading(self.strip(el.piece, heading=True), el.level)
         if isinstance(el, RawPara):
