@@ -106,8 +106,8 @@ def test_essay_markup_is_escaped_and_body_templates_are_customisable(tmp_path):
     essay = tmp_path / "memo.txt"
     essay.write_text(
         "Overview\n\n"
-        "The committee asked whether <b>bold</b> claims & caveats survive the trip into an email body intact. "
-        "A reviewer pasted <script>alert(1)</script> into the record of the meeting to test the tools. "
+        "The committee asked whether <T> claims & caveats survive the trip into an email body intact. "
+        "A reviewer pasted <svg/onload=alert(1)> into the record of the meeting to test the tools. "
         "Analysts reviewed the record of cooperation between the two agencies over ten years of joint work. "
         "They found that the agencies shared data on a regular basis and met every quarter to compare notes.\n",
         encoding="utf-8",
@@ -120,11 +120,12 @@ def test_essay_markup_is_escaped_and_body_templates_are_customisable(tmp_path):
     assert proc.returncode == 0, proc.stderr
     msg = email.message_from_bytes((out / "memo" / "memo-principals.eml").read_bytes(), policy=policy.default)
     html = msg.get_body(("html",)).get_content()
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;b&gt;bold&lt;/b&gt; claims &amp; caveats" in html
+    # (the reader removes real HTML tags such as <b> as reported clean-ups; these are text that looks like markup)
+    assert "<svg" not in html and "&lt;svg/onload=alert(1)&gt;" in html
+    assert "&lt;T&gt; claims &amp; caveats" in html
     text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert text.startswith("Summary for Bottom line for principals:\n")
-    assert "<b>bold</b> claims & caveats" in text
+    assert "<T> claims & caveats" in text
 
 
 def test_dry_run_writes_nothing(tmp_path):

@@ -810,7 +810,7 @@ def test_control_characters_in_the_essay_are_removed_and_reported(tmp_path):
     assert "\x1b" not in (folder / "ctrl-all.md").read_text(encoding="utf-8")
     data = json.loads(run_cli("inspect", str(essay), "--json", env=_env(), timeout=60).stdout)
     kinds = [c["kind"] for c in data["cleanups"]]
-    assert kinds.count("control-character") == 2  # the heading's and the sentence's; the title is stripped by the writers
+    assert kinds.count("control-character") == 5  # the title's three, the heading's and the sentence's
     text = run_cli("inspect", str(essay), env=_env(), timeout=60).stdout
     assert "\x1b" not in text and "\\x1b[31mRed" in text  # the terminal is shown the title, escaped
 

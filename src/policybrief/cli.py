@@ -81,7 +81,7 @@ def inspect(
 
     data = pipeline.inspect(essay, fmt)
     if as_json:
-        _print_json({k: data[k] for k in ("sections", "lists", "title", "words", "cleanups", "duplicates")})
+        _print_json({k: data[k] for k in ("sections", "lists", "title", "words", "cleanups", "duplicates", "warnings")})
     else:
         _print(inspect_text(data))
 

@@ -216,8 +216,10 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
     selected, warnings = select_sections(doc, profile, relevance)
     if focus and (on_focus := int((scores.relevance > 0).sum())) < FEW_ON_FOCUS:
         where = "no sentence" if not on_focus else f"only {on_focus} sentence{'s' * (on_focus > 1)}"
-        warnings.append(f"{profile.id}: its focus terms are in {where} of this essay, so the brief follows the "
-                        "essay's main line (the essay's sidecar can give this audience terms of its own)")
+        warnings.append(
+            f"{profile.id}: its focus terms are in {where} of this essay, so the brief follows the "
+            "essay's main line (the essay's sidecar can give this audience terms of its own)"
+        )
     sections = order_sections(selected, doc, profile, relevance)
     if not sections:
         raise ProfileError(f"profile '{profile.id}' finds no section with text in this essay", doc.path)

@@ -62,11 +62,22 @@ class Paragraph:
 
     sentences: tuple[Sentence, ...]
     """Its sentences in order."""
-    kind: Literal["paragraph"] = "paragraph"
+    kind: Literal["paragraph", "caption"] = "paragraph"
 
     @property
     def text(self) -> str:
         return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Caption(Paragraph):
+    """A figure or table caption, or a "Source: ..." / "Notes: ..." line: text of the essay, but not its argument.
+
+    A paragraph to everything that lays text out; the analysis leaves it out (no summary, finding or condensed body
+    quotes it), so a brief never carries a caption torn from its figure.
+    """
+
+    kind: Literal["paragraph", "caption"] = "caption"
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,8 @@ class Table:
     ref: SourceRef
     """Where the table sits."""
     kind: Literal["table"] = "table"
+    caption: Sentence | None = None
+    """Its title as the essay writes it just before it ("Table 2. Risks by Type"), if any."""
 
 
 Block = Paragraph | BulletList | Table
@@ -222,7 +235,7 @@ def block_words(block: Block) -> int:
         lead = block.lead_in.words if block.lead_in else 0
         return lead + sum(s.words for it in block.items for s in it.sentences)
     cells = list(block.header) + [c for row in block.rows for c in row]
-    return sum(count_words(c) for c in cells)
+    return sum(count_words(c) for c in cells) + (block.caption.words if block.caption else 0)
 
 
 def block_sentences(block: Block) -> Iterator[Sentence]:
@@ -353,6 +366,7 @@ __all__ = [
     "Brief",
     "BriefSection",
     "BulletList",
+    "Caption",
     "Cleanup",
     "Document",
     "FindingRow",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policybrief.model import Document, FindingRow, Section, Sentence, TableKind
+from policybrief.model import Document, FindingRow, Paragraph, Section, Sentence, TableKind
 
 if TYPE_CHECKING:
     from policybrief.analysis import Analysis
@@ -45,19 +45,87 @@ def outline(doc: Document) -> dict[str, Any]:
     return {"sections": [sec(s) for s in doc.sections], "lists": lists}
 
 
+CLEANUPS_SHOWN = 200
+"""Clean-ups listed one by one in the terminal view (all of them are counted by kind, and all are in the JSON)."""
+UNMARKED_WORDS = 3000
+"""An essay this long in two sections or fewer has headings the reader did not see."""
+ONE_LINERS = 12
+"""This many one-line paragraphs (a fifth of them or more) look like headings or list items read as text."""
+EMPTY_SECTIONS = 5
+"""This many sections without a word of their own (three in ten or more) look like lines taken for headings."""
+ROLELESS_LISTS = 4
+"""This many lists and not one with a role: findings tables will find nothing in lists."""
+
+
+def outline_warnings(doc: Document) -> list[str]:
+    """What looks wrong in how the essay was read, and what to try."""
+    out = []
+    sections = [s for s in doc.walk() if s.role != "back-matter" or s.heading_ref is not None]
+    body = doc.words - sum(s.own_words for s in doc.walk() if s.role == "back-matter")
+    if body >= UNMARKED_WORDS and len(sections) <= 2:
+        how = {
+            "markdown": "mark headings with '#'",
+            "docx": "give headings a Heading style",
+            "text": "put each heading on a line of its own, with blank lines around it",
+        }.get(doc.format, "mark headings")
+        alt = "--from text" if doc.format == "markdown" else "--from markdown" if doc.format == "text" else "--from markdown/text"
+        out.append(f"{body:,} words in {len(sections)} section(s): headings may be unmarked; try {alt}, or {how}")
+    paras = [b for s in doc.walk() if s.role != "back-matter" for b in s.blocks if type(b) is Paragraph]
+    short = [
+        b for b in paras if len(b.sentences) == 1 and len(b.text.split()) <= 12 and not b.text.rstrip().endswith((".", "?", "!"))
+    ]
+    if len(short) >= ONE_LINERS and len(short) >= 0.2 * len(paras):
+        examples = "; ".join(f'"{b.text[:40]}"' for b in short[:3])
+        out.append(
+            f"{len(short)} of {len(paras)} paragraphs are one short line ({examples}...): they may be headings or "
+            "list items read as text; mark them as such, or try another --from"
+        )
+    leaves = [s for s in doc.walk() if s.heading_ref is not None and not s.subsections]
+    empty = [s for s in leaves if not s.own_words]
+    if len(empty) >= EMPTY_SECTIONS and len(empty) >= 0.3 * len(leaves):
+        examples = "; ".join(f'"{s.title[:40]}"' for s in empty[:3])
+        out.append(
+            f"{len(empty)} of {len(leaves)} sections hold no text ({examples}...): short lines may have been taken "
+            "for headings; try another --from, or separate list items and headings clearly"
+        )
+    lists = list(doc.lists())
+    if len(lists) >= ROLELESS_LISTS and all(bl.role == "other" for _, bl in lists):
+        out.append(
+            f"none of the {len(lists)} lists has a role (key judgments, drivers, limitations, recommendations): "
+            "introduce them with a line that names them ('The main risks are:'), or set roles in the sidecar"
+        )
+    return out
+
+
 def inspect_data(doc: Document, duplicates: list[tuple[Sentence, Sentence]]) -> dict[str, Any]:
-    """`inspect --json`: the outline, lists, clean-ups and (sentence, the earlier sentence it repeats) pairs."""
+    """`inspect --json`: the outline, lists, clean-ups, (sentence, the earlier sentence it repeats) pairs, and
+    warnings about the outline (`outline_warnings`)."""
     data = outline(doc)
     data["title"] = doc.title
     data["format"] = doc.format
     data["words"] = doc.words
-    data["cleanups"] = [{"kind": c.kind, "before": c.before, "after": c.after, "offset": c.offset} for c in doc.cleanups]
+    data["cleanups"] = [
+        {
+            "kind": c.kind,
+            "before": c.before,
+            "after": c.after,
+            "offset": c.offset,
+            "context": _context(doc.source, c.offset, c.end),
+        }
+        for c in doc.cleanups
+    ]
+    data["warnings"] = outline_warnings(doc)
     data["duplicates"] = [
         {"sentence": s.text, "section": s.ref.section, "repeats": earlier.text, "repeats_section": earlier.ref.section}
         for s, earlier in duplicates
     ]
     data["notes"] = list(doc.notes)
     return data
+
+
+def _context(source: str, start: int, end: int, width: int = 20) -> str:
+    """The source around a clean-up, on one line, for reading it in a list."""
+    return " ".join(source[max(0, start - width) : min(len(source), end + width)].split())
 
 
 def inspect_text(data: dict[str, Any]) -> str:
@@ -80,15 +148,23 @@ def inspect_text(data: dict[str, Any]) -> str:
             out.append(f"      - {it if len(it) < 90 else it[:87] + '...'}")
     if not data["lists"]:
         out.append("  (none)")
-    out += ["", f"Clean-ups ({len(data['cleanups'])})"]
+    kinds: dict[str, int] = {}
     for c in data["cleanups"]:
-        out.append(f"  {c['kind']:<26} {c['before'].strip()!r} -> {c['after'].strip()!r}")
+        kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+    by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    out += ["", f"Clean-ups ({len(data['cleanups'])}{': ' + by_kind if by_kind else ''})"]
+    for c in data["cleanups"][:CLEANUPS_SHOWN]:
+        out.append(f"  {c['kind']:<26} {c['before'][:60]!r} -> {c['after'][:60]!r}  in '{c.get('context', '')}'")
+    if len(data["cleanups"]) > CLEANUPS_SHOWN:
+        out.append(f"  ... {len(data['cleanups']) - CLEANUPS_SHOWN} more (inspect --json lists them all)")
     out += ["", f"Near-duplicate sentences ({len(data['duplicates'])}; kept, but summaries skip repeats)"]
     for d in data["duplicates"]:
         out.append(f"  [{d['section']}] {d['sentence'][:80]}...")
         out.append(f"      repeats [{d['repeats_section']}] {d['repeats'][:80]}...")
     for note in data["notes"]:
         out.append(f"note: {note}")
+    for w in data.get("warnings", []):
+        out.append(f"warning: {w}")
     return "\n".join(out)
 
 

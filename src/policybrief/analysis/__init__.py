@@ -18,7 +18,7 @@ import numpy.typing as npt
 from policybrief.analysis.vectors import TermMatrix
 from policybrief.lang.cohesion import ANSWERS, Lean, is_hypothetical, lean
 from policybrief.lang.words import content_terms, stem
-from policybrief.model import BulletList, Document, Paragraph, Sentence, SourceRef
+from policybrief.model import BulletList, Caption, Document, Paragraph, Sentence, SourceRef
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -130,6 +130,8 @@ def collect(doc: Document) -> list[SentenceInfo]:
     raw: list[tuple[Sentence, str, str, bool, str, str]] = []
     for sec in doc.walk():
         for block in sec.blocks:
+            if isinstance(block, Caption):
+                continue  # a caption is not the essay's argument: never summarised, condensed or a finding
             if isinstance(block, Paragraph):
                 kind = "code" if looks_like_code(block.text) else "paragraph"
                 for k, s in enumerate(block.sentences):

@@ -1,17 +1,28 @@
-"""Raw elements -> Document: sentences with source offsets, clean-ups, nested sections, lead-ins, list roles."""
+"""Raw elements -> Document: clean-ups, sentences with source offsets, nested sections, lead-ins, list roles,
+captions and back matter.
+
+Every piece of text goes through the same steps: markup clean-ups (`lang.markup`, for Markdown and plain text; a
+reader may have made them already), sentence splitting, text clean-ups (`lang.cleanup`), and then the difference
+between the final text and the source is reported as `Cleanup`s. Captions become `Caption` blocks (or the caption
+of the table they head); back matter found by its content (`readers.backmatter`) is gathered into back-matter
+sections at the end of the document, unless it already sits in one.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import bisect
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 
-from policybrief.lang import roles
-from policybrief.lang.cleanup import clean
+from policybrief.lang import markup, roles
+from policybrief.lang.cleanup import Edit, edits
 from policybrief.lang.roles import SectionRole
 from policybrief.lang.sentences import split_spans
 from policybrief.lang.words import slugify
 from policybrief.model import (
     Block,
     BulletList,
+    Caption,
     Cleanup,
     Document,
     ListItem,
@@ -21,10 +32,13 @@ from policybrief.model import (
     SourceRef,
     Table,
 )
-from policybrief.readers.lines import unmark
+from policybrief.readers import backmatter
+from policybrief.readers.pieces import Piece
 from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
 
 OPENING_ID = "overview"
+BACK_MATTER_TITLES = {"contents": "Contents", "notes": "Notes", "disclaimer": "Disclaimer"}
+"""The sections that gather back matter found by its content, in the order they close the document."""
 
 
 @dataclass
@@ -44,18 +58,89 @@ class _Open:
 
 
 class _Builder:
-    def __init__(self, raw: RawDocument) -> None:
+    """Turns pieces into sentences and blocks, collecting every clean-up made on the way and the section ids taken."""
+
+    def __init__(self, raw: RawDocument, fmt: str) -> None:
         self.raw = raw
+        self.fmt = fmt
         self.cleanups: list[Cleanup] = []
         self.ids: set[str] = set()
 
-    def sentences(self, text: str, offset: int, sec: str, block: int, item: int | None) -> tuple[Sentence, ...]:
+    # ------------------------------------------------------------------ clean-ups
+
+    def strip(self, piece: Piece, *, heading: bool = False, code: bool = False) -> Piece:
+        """The piece with its markup clean-ups made (once; none for .docx text or code)."""
+        if piece.stripped or code or self.fmt == "docx":
+            return replace(piece, stripped=True)
+        found = markup.edits(piece.text, markdown=self.fmt == "markdown", heading=heading)
+        return replace(piece.apply(found), stripped=True)
+
+    def stripped(self, el: RawElement) -> RawElement:
+        """The element with the markup clean-ups of all its pieces made (captions and back matter are told apart
+        on the cleaned text)."""
+        if isinstance(el, RawHeading):
+            return RawHeading(self.strip(el.piece, heading=True), el.level)
+        if isinstance(el, RawPara):
+            return RawPara(self.strip(el.piece, code=el.code), el.code, el.tag)
+        if isinstance(el, RawList):
+            lead = self.strip(el.lead_in) if el.lead_in else None
+            return RawList([self.strip(p) for p in el.items], el.ordered, lead, el.markers, el.context, el.tag)
+        return RawTable([self.strip(c) for c in el.header], [[self.strip(c) for c in row] for row in el.rows], el.offset, el.end)
+
+    def sentences(self, piece: Piece, sec: str, block: int, item: int | None, *, whole: bool = False) -> tuple[Sentence, ...]:
+        """The piece's sentences (one when `whole`), text clean-ups made, every change reported."""
+        spans = [piece.strip(0, len(piece.text))] if whole else split_spans(piece.text)
+        spans = [(a, b) for a, b in spans if a < b]
+        changes: list[Edit] = []
+        bounds: list[tuple[int, int]] = []
+        for a, b in spans:
+            found = [Edit(e.start + a, e.end + a, e.replacement, e.kind) for e in edits(piece.text[a:b])]
+            changes += found
+            bounds.append((len(changes) - len(found), len(changes)))
+        final = piece.apply(changes)
+        cuts: set[int] = set()
+        shift = 0
+        text_spans = []
+        for (a, b), (lo, hi) in zip(spans, bounds, strict=True):
+            ta = a + shift
+            shift += sum(len(e.replacement) - (e.end - e.start) for e in changes[lo:hi])
+            text_spans.append((ta, b + shift))
+            cuts |= {ta, b + shift}
+        regions = [(a, b) for a, b, _ in final.regions(cuts) if b > a]
+        starts = [a for a, _ in regions]
+
+        def snap(pos: int, *, end: bool) -> int:
+            """A sentence's edge inside a changed region moves to the region's edge: the region is reported whole."""
+            k = bisect.bisect_right(starts, pos - 1 if end else pos) - 1
+            if k >= 0 and regions[k][0] < pos < regions[k][1]:
+                return regions[k][1] if end else regions[k][0]
+            return pos
+
         out = []
-        for k, (a, b) in enumerate(split_spans(text)):
-            cleaned, changes = clean(text[a:b], offset + a)
-            self.cleanups.extend(changes)
-            out.append(Sentence(cleaned, SourceRef(sec, block, k, offset + a, offset + b, item)))
+        for k, (ta, tb) in enumerate(text_spans):
+            start, stop = snap(final.source_at(ta), end=False), snap(final.source_end(tb), end=True)
+            out.append(Sentence(final.text[ta:tb], SourceRef(sec, block, k, start, stop, item)))
+        self.report(final, [(s.ref.start, s.ref.end) for s in out], cuts)
         return tuple(out)
+
+    def text(self, piece: Piece) -> str:
+        """A piece as one cleaned string (a table cell, a title), its clean-ups reported."""
+        a, b = piece.strip(0, len(piece.text))
+        found = [Edit(e.start + a, e.end + a, e.replacement, e.kind) for e in edits(piece.text[a:b])]
+        final = piece.apply(found)
+        self.cleanups += final.cleanups(self.raw.source)
+        return final.text.strip()
+
+    def report(self, final: Piece, spans: list[tuple[int, int]], cuts: Collection[int] = ()) -> None:
+        """Report the piece's clean-ups; white space and quote marks between two sentences are structure, not text."""
+        starts = [s for s, _ in spans]
+
+        def keep(a: int, b: int, before: str, after: str) -> bool:
+            k = bisect.bisect_right(starts, max(a, b - 1)) - 1
+            inside = k >= 0 and spans[k][0] < max(b, a + 1) and a < spans[k][1]
+            return inside or bool(before.strip(" \t\r\n\u00a0>")) or bool(after.strip())
+
+        self.cleanups += final.cleanups(self.raw.source, keep, cuts)
 
     def unique_id(self, title: str) -> str:
         base = slugify(title)
@@ -65,29 +150,86 @@ class _Builder:
         self.ids.add(sid)
         return sid
 
+    # ------------------------------------------------------------------ blocks
+
+    def block(self, el: RawElement, sec: str, idx: int) -> Block | None:
+        """The block an element becomes in section `sec` at index `idx` (None when it holds no text)."""
+        if isinstance(el, RawPara):
+            sents = self.sentences(el.piece, sec, idx, None)
+            if not sents:
+                return None
+            return Caption(sents) if el.tag == "caption" else Paragraph(sents)
+        if isinstance(el, RawList):
+            items = []
+            for k, piece in enumerate(el.items):
+                sents = self.sentences(piece, sec, idx, k)
+                if sents:
+                    marker = el.markers[k] if k < len(el.markers) else ""
+                    ref = SourceRef(sec, idx, k, piece.start, piece.end, k)
+                    items.append(ListItem(sents, ref, marker))
+            lead = None
+            if el.lead_in:
+                ls = self.sentences(el.lead_in, sec, idx, None, whole=True)
+                lead = ls[0] if ls else None
+            return BulletList(tuple(items), lead, el.ordered) if items else None
+        if isinstance(el, RawTable):
+            header = tuple(self.text(c) for c in el.header)
+            rows = tuple(tuple(self.text(c) for c in row) for row in el.rows)
+            caption = None
+            if el.caption is not None:
+                cs = self.sentences(el.caption.piece, sec, idx, None, whole=True)
+                caption = cs[0] if cs else None
+            return Table(header, rows, SourceRef(sec, idx, 0, el.offset, el.end, None), caption=caption)
+        return None
+
 
 def _split_lead_in(elements: list[RawElement]) -> list[RawElement]:
     """Move a paragraph's closing "...include the following:" sentence onto the list right after it."""
     out: list[RawElement] = []
     for el in elements:
-        if isinstance(el, RawList) and el.lead_in is None and out and isinstance(out[-1], RawPara):
-            para: RawPara = out[-1]
-            spans = split_spans(para.text)
-            if spans and para.text[spans[-1][0] : spans[-1][1]].rstrip().endswith(":"):
+        prev = out[-1] if out else None
+        if isinstance(el, RawList) and el.lead_in is None and isinstance(prev, RawPara) and not prev.tag and not el.tag:
+            piece = prev.piece
+            spans = split_spans(piece.text)
+            if spans and piece.text[spans[-1][0] : spans[-1][1]].rstrip().endswith(":"):
                 a, b = spans[-1]
-                el.lead_in = (para.text[a:b], para.offset + a)
-                rest = para.text[:a]
+                el.lead_in = piece.slice(a, len(piece.text))
+                rest = piece.text[:a]
                 if rest.strip():
-                    out[-1] = RawPara(rest.rstrip(), para.offset)
-                    el.context = para.text[spans[-2][0] : spans[-2][1]] if len(spans) > 1 else ""
+                    out[-1] = RawPara(piece.slice(0, a), prev.code)
+                    el.context = piece.text[spans[-2][0] : spans[-2][1]] if len(spans) > 1 else ""
                 else:
+                    el.lead_in = piece
                     out.pop()
         out.append(el)
     return out
 
 
+def _join_captions(elements: list[RawElement]) -> list[RawElement]:
+    """A figure or table title right before a table ("Table 2. Risks by Type") becomes the table's caption."""
+    out: list[RawElement] = []
+    for el in elements:
+        prev = out[-1] if out else None
+        if (
+            isinstance(el, RawTable)
+            and isinstance(prev, RawPara)
+            and prev.tag == "caption"
+            and backmatter.is_title_caption(prev.text)
+        ):
+            el.caption = prev
+            out.pop()
+        out.append(el)
+    return out
+
+
 def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
-    b = _Builder(raw)
+    b = _Builder(raw, fmt)
+    elements = [b.stripped(el) for el in raw.elements]
+    numbers = backmatter.tag(elements, raw.source)
+    elements = backmatter.split_definitions(elements)
+    if numbers:
+        elements = [backmatter.unmark_notes(el, numbers) for el in elements]
+    elements = _join_captions(_split_lead_in(elements))
     stack: list[_Open] = []
     done: list[Section] = []
     opening = _Open(
@@ -95,6 +237,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     )  # text before the first heading; its id is taken only if it has any
     current = opening
     titles = frozenset(roles.title_key(el.text) for el in raw.elements if isinstance(el, RawHeading))
+    back: dict[str, list[RawElement]] = {}
 
     def close(sec: _Open) -> Section:
         blocks = list(sec.blocks)
@@ -118,53 +261,51 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
         else:
             done.append(sec)
 
-    for el in _split_lead_in(raw.elements):
+    for el in elements:
         if isinstance(el, RawHeading):
             if current is opening and opening.blocks:
                 b.ids.add(OPENING_ID)
                 done.append(close(opening))
             while stack and stack[-1].marked_level >= el.level:
                 attach(close(stack.pop()))
-            title, changes = clean(el.text.strip(), el.offset + (len(el.text) - len(el.text.lstrip())))
-            b.cleanups.extend(changes)
-            bare = unmark(title)
-            if bare != title and bare:
-                b.cleanups.append(Cleanup("markup", title, bare, el.offset))
-                title = bare
+            title = b.text(el.piece)
             sid = b.unique_id(title)
-            ref = SourceRef(sid, -1, 0, el.offset, el.offset + len(el.text), None)
+            ref = SourceRef(sid, -1, 0, el.piece.start, el.piece.end, None)
             level = max(1, min(el.level, (stack[-1].level + 1) if stack else 1))
             current = _Open(sid, title, level, ref, el.level, roles.section_role(title, parent=stack[-1].role if stack else None))
             stack.append(current)
             continue
+        tag = getattr(el, "tag", "")
+        if tag in BACK_MATTER_TITLES and current.role != "back-matter":
+            back.setdefault(tag, []).append(el)
+            continue
         idx = len(current.blocks)
-        if isinstance(el, RawPara):
-            sents = b.sentences(el.text, el.offset, current.id, idx, None)
-            if sents:
-                current.blocks.append(Paragraph(sents))
-        elif isinstance(el, RawList):
-            items = []
-            for k, (text, off) in enumerate(el.items):
-                sents = b.sentences(text, off, current.id, idx, k)
-                if sents:
-                    marker = el.markers[k] if k < len(el.markers) else ""
-                    items.append(ListItem(sents, SourceRef(current.id, idx, k, off, off + len(text), k), marker))
-            lead = None
-            if el.lead_in:
-                ls = b.sentences(el.lead_in[0], el.lead_in[1], current.id, idx, None)
-                lead = Sentence(" ".join(s.text for s in ls), ls[0].ref) if ls else None
-            if items:
-                current.blocks.append(BulletList(tuple(items), lead, el.ordered))
-                current.pending_lists.append((idx, lead.text if lead else "", el.context, [it.text for it in items]))
-        elif isinstance(el, RawTable):
-            header = tuple(clean(c)[0].strip() for c in el.header)
-            rows = tuple(tuple(clean(c)[0].strip() for c in row) for row in el.rows)
-            current.blocks.append(Table(header, rows, SourceRef(current.id, idx, 0, el.offset, el.end, None)))
+        block = b.block(el, current.id, idx)
+        if block is None:
+            continue
+        current.blocks.append(block)
+        if isinstance(block, BulletList) and isinstance(el, RawList):
+            current.pending_lists.append(
+                (idx, block.lead_in.text if block.lead_in else "", el.context, [it.text for it in block.items])
+            )
     if current is opening and opening.blocks:
         done.append(close(opening))
     while stack:
         attach(close(stack.pop()))
+    for tag, title in BACK_MATTER_TITLES.items():
+        if tag in back:
+            sid = b.unique_id(title)
+            blocks = [blk for blk in (b.block(el, sid, k) for k, el in enumerate(back[tag])) if blk is not None]
+            blocks = [_reindex(blk, sid, k) for k, blk in enumerate(blocks)]
+            if blocks:
+                done.append(Section(sid, title, 1, tuple(blocks), (), None, "back-matter"))
+    for piece in raw.silent:
+        b.report(b.strip(piece), [])
+    if raw.front_matter:
+        b.cleanups.append(Cleanup("front-matter", raw.source[: raw.front_matter], "", 0))
     title = raw.title or raw.metadata.get("title", "")
+    if raw.title_piece is not None:
+        title = b.text(b.strip(raw.title_piece, heading=True)) or title
     return Document(
         title=title,
         metadata=tuple(sorted(raw.metadata.items())),
@@ -175,3 +316,21 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
         cleanups=tuple(sorted(b.cleanups, key=lambda c: c.offset)),
         notes=tuple(raw.notes),
     )
+
+
+def _reindex(block: Block, sid: str, idx: int) -> Block:
+    """The block with its references pointing at position `idx` of section `sid` (an element with no text before it
+    was skipped)."""
+
+    def fix(s: Sentence) -> Sentence:
+        return replace(s, ref=replace(s.ref, section=sid, block=idx))
+
+    if isinstance(block, Paragraph):  # Caption too
+        return replace(block, sentences=tuple(fix(s) for s in block.sentences))
+    if isinstance(block, BulletList):
+        items = tuple(
+            replace(it, sentences=tuple(fix(s) for s in it.sentences), ref=replace(it.ref, section=sid, block=idx))
+            for it in block.items
+        )
+        return replace(block, items=items, lead_in=fix(block.lead_in) if block.lead_in else None)
+    return replace(block, ref=replace(block.ref, section=sid, block=idx), caption=fix(block.caption) if block.caption else None)

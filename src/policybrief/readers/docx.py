@@ -1,4 +1,7 @@
-"""Word documents through python-docx: Title, Heading styles and outline levels, list paragraphs, tables."""
+"""Word documents through python-docx: Title, Heading styles and outline levels, list paragraphs, tables.
+
+A document with no heading styles at all gets its headings from how paragraphs are set (bold, larger, numbered:
+`readers.docx_headings`)."""
 
 from __future__ import annotations
 
@@ -8,12 +11,15 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policybrief.errors import InputError
 from policybrief.model import Document
+from policybrief.readers import docx_headings
 from policybrief.readers.assemble import assemble
-from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
+from policybrief.readers.docx_headings import Look
+from policybrief.readers.pieces import Piece
+from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawTable, heading, para
 from policybrief.readers.text import BULLET
 from policybrief.readers.text_reader import sidecar_metadata, title_from_path
 
@@ -56,6 +62,43 @@ def _is_list(paragraph: Paragraph, style: ParagraphStyle | None) -> tuple[bool, 
     return name.startswith(("List Bullet", "List Paragraph", "List")) or has_num, False
 
 
+def _chain(style: Any, attr: str) -> Any:
+    """A font property from a style or the styles it is based on (None when none sets it)."""
+    seen = 0
+    while style is not None and seen < 16:
+        value = getattr(style.font, attr, None)
+        if value is not None:
+            return value
+        style, seen = style.base_style, seen + 1
+    return None
+
+
+def _look(p: Paragraph, pstyle: ParagraphStyle | None, default_size: float | None) -> Look:
+    """Whether every run with text is bold, and the smallest font size, with styles and defaults followed."""
+    runs = [r for r in p.runs if r.text.strip()]
+    bold = bool(runs)
+    sizes: list[float] = []
+    style_bold = _chain(pstyle, "bold")
+    style_size = _chain(pstyle, "size")
+    for r in runs:
+        b = r.bold if r.bold is not None else _chain(r.style, "bold") if r.style is not None else None
+        bold = bold and bool(b if b is not None else style_bold)
+        size = r.font.size or (_chain(r.style, "size") if r.style is not None else None) or style_size
+        pt = float(size.pt) if size is not None else default_size
+        if pt is not None:
+            sizes.append(pt)
+    return Look(bold, min(sizes) if sizes else default_size, len(p.text))
+
+
+def _default_size(d: Any) -> float | None:
+    """The document's default font size (w:docDefaults, in half-points), in points."""
+    node = d.styles.element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}sz")
+    try:
+        return int(node.get(f"{_W}val")) / 2 if node is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 def read(path: Path, data: bytes) -> Document:
     import docx
 
@@ -83,6 +126,8 @@ def read(path: Path, data: bytes) -> Document:
     elements: list[RawElement] = []
     title = ""
     current: RawList | None = None
+    looks: dict[int, Look] = {}  # plain paragraphs by element index: how they are set, for unstyled headings
+    default_size = _default_size(d)
 
     def emit(text: str) -> int:
         nonlocal pos
@@ -113,14 +158,15 @@ def read(path: Path, data: bytes) -> Document:
                 if current is None:
                     current = RawList([], ordered)
                     elements.append(current)
-                current.items.append((text[cut:], off + cut))
+                current.items.append(Piece.verbatim(text[cut:], off + cut))
                 current.markers.append(text[:cut].strip())
                 continue
             current = None
             if level is not None:
-                elements.append(RawHeading(text, off, level))
+                elements.append(heading(text, off, level))
             else:
-                elements.append(RawPara(text, off))
+                looks[len(elements)] = _look(p, pstyle, default_size)
+                elements.append(para(text, off))
         elif child.tag == f"{_W}tbl":
             from docx.table import Table
 
@@ -128,8 +174,15 @@ def read(path: Path, data: bytes) -> Document:
             t = Table(child, d)
             rows = [[cell.text.strip() for cell in row.cells] for row in t.rows]
             off = emit(" | ".join(" | ".join(r) for r in rows))
+            at = off
+            pieces: list[list[Piece]] = []
+            for r in rows:
+                pieces.append([])
+                for cell in r:
+                    pieces[-1].append(Piece.verbatim(cell, at))
+                    at += len(cell) + 3
             if rows:
-                elements.append(RawTable(rows[0], rows[1:], off, pos - 2))
+                elements.append(RawTable(pieces[0], pieces[1:], off, pos - 2))
     meta = sidecar_metadata(path)
     cp = d.core_properties
     for key, val in (("title", cp.title), ("author", cp.author), ("subject", cp.subject), ("keywords", cp.keywords)):
@@ -137,6 +190,9 @@ def read(path: Path, data: bytes) -> Document:
             meta[key] = str(val)
     if not elements and not title:
         raise InputError("no text found in the Word document", where)
+    if not any(isinstance(e, RawHeading) for e in elements):
+        elements, found = docx_headings.promote(elements, looks)
+        title = title or found
     heads = [e for e in elements if isinstance(e, RawHeading)]
     top = min((h.level for h in heads), default=1)
     for h in heads:

@@ -44,8 +44,15 @@ def split_lines(source: str) -> list[Line]:
     return lines
 
 
+UNMARK_LIMIT = 2000
+"""Longer lines are left as they are: never a heading, always prose, and the link pattern is quadratic on a line of
+thousands of brackets."""
+
+
 def unmark(s: str) -> str:
     """A line without the Markdown residue that plain-text conversions leave: anchors, links, emphasis, escapes."""
+    if len(s) > UNMARK_LIMIT:
+        return s.strip()
     s = _ANCHOR.sub("", s).replace("\\#", "#")
     s = LINK.sub(r"\1", s)
     s = re.sub(r"<a\b[^>]*>\s*</a>", "", s).strip()

@@ -1,4 +1,10 @@
-"""Markdown through markdown-it-py: ATX and setext headings, lists, tables, YAML front matter.
+"""Markdown through markdown-it-py: ATX and setext headings, lists, pipe and HTML tables, YAML front matter.
+
+markdown-it finds the blocks; their text is taken from the source itself (`content_piece`: each line where it stands,
+without the quote or list marks before it), and inline markup is removed by `lang.markup` with every removal
+reported, so a sentence can always be traced back to its exact place in the file. Nothing is dropped silently: an
+HTML block becomes a table (`readers.htmltable`) or the text it holds, and markup that holds no words (a Liquid tag on
+its own line, an HTML anchor, a link definition) is reported as removed.
 
 The opening heading is the document's title when `titles.split_title` says so (a `# Title` over `##` sections,
 or over unmarked headings). A file with few `#` headings for its length has its one-line paragraphs scored as
@@ -8,82 +14,91 @@ plain-text headings (`unmarked.promote_unmarked`): PDF-to-Markdown conversions l
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from policybrief.lang import markup
 from policybrief.model import Document
-from policybrief.readers import decode_text
+from policybrief.readers import decode_text, htmltable, loosetable
 from policybrief.readers.assemble import assemble
 from policybrief.readers.headings import DEFAULT_PARAMS, HeadingParams
+from policybrief.readers.mdsource import MAX_NESTING, SourceLines, content_piece, definitions, flatten, lost_runs, truncated
+from policybrief.readers.pieces import Piece, join
 from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
-from policybrief.readers.text_reader import sidecar_metadata, split_front_matter, title_from_path
+from policybrief.readers.text_reader import sidecar_metadata, split_front_matter, titled
 from policybrief.readers.titles import split_title
 from policybrief.readers.unmarked import few_marked_headings, promote_unmarked
 
 
-def _inline_text(tok: Token) -> str:
-    parts = []
-    for child in tok.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
-    return "".join(parts)
+class _Builder:
+    """Token stream -> raw elements, each a piece of the source with its markup clean-ups made."""
+
+    def __init__(self, lines: SourceLines, references: Collection[str]) -> None:
+        self.lines = lines
+        self.references = references
+        """The labels of the document's link definitions: `[label]` alone is a link to them."""
+        self.out: list[RawElement] = []
+        self.silent: list[Piece] = []
+        """Markup that holds no words (a Liquid tag alone, an HTML anchor, a link definition): no element, but its
+        removal is reported."""
+
+    def piece(self, tok: Token, cursor: int = 0) -> Piece:
+        return self.strip(content_piece(tok.content, tok.map[0] if tok.map else 0, self.lines, cursor))
+
+    def strip(self, p: Piece) -> Piece:
+        """The piece with its markup clean-ups made (links by definition included)."""
+        return replace(p.apply(markup.edits(p.text, markdown=True, references=self.references)), stripped=True)
+
+    def para(self, piece: Piece, code: bool = False) -> RawPara | None:
+        if not code and not any(c.isalnum() for c in piece.text):
+            self.silent.append(piece)
+            return None
+        return RawPara(piece, code)
 
 
-class _Offsets:
-    """Maps a token's first line to a character offset in the source."""
-
-    def __init__(self, source: str, base_line: int) -> None:
-        self.starts = [0]
-        for i, ch in enumerate(source):
-            if ch == "\n":
-                self.starts.append(i + 1)
-        self.source = source
-        self.base = base_line
-
-    def of(self, tok: Token, text: str) -> int:
-        line = (tok.map[0] if tok.map else 0) + self.base
-        start = self.starts[min(line, len(self.starts) - 1)]
-        found = self.source.find(text[:24], start) if text else -1
-        return found if found >= 0 and found - start < 400 else start
-
-
-def parse_markdown(text: str, body_start: int) -> list[RawElement]:
-    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[Piece]]:
+    """The raw elements of a Markdown body, and the markup pieces that hold no words."""
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").disable("inline")  # inline markup: lang.markup
     body = text[body_start:]
-    tokens = md.parse(body)
-    if _truncated(tokens):  # nested past MAX_NESTING: flatten the deep structure and parse again
-        tokens = md.parse(_flatten(body))
-    offsets = _Offsets(text, text.count("\n", 0, body_start))
-    lost = _lost_runs(body, tokens, offsets)[::-1]  # whatever is still too deep, which markdown-it drops (last first)
-    out: list[RawElement] = []
+    env: dict[str, Any] = {}
+    tokens = md.parse(_mask_liquid(body), env)
+    if truncated(tokens):  # nested past MAX_NESTING: flatten the deep structure and parse again
+        env = {}
+        tokens = md.parse(_mask_liquid(flatten(body)), env)
+    _unmask(tokens)
+    lines = SourceLines(text, text.count("\n", 0, body_start))
+    bld = _Builder(lines, frozenset(env.get("references", {})))
+    out = bld.out
+    lost = lost_runs(body, tokens, lines)[::-1]  # whatever is still too deep, which markdown-it drops (last first)
+    lost_defs = definitions(body, tokens, lines)
     i = 0
     list_depth = 0
     current_list: RawList | None = None
-    item_parts: list[tuple[str, int]] = []
-    table: list[list[str]] | None = None
-    table_start = 0
-    row: list[str] = []
+    item_parts: list[Piece] = []
+    table: list[list[Piece]] | None = None
+    table_start = table_end = 0
+    row: list[Piece] = []
+    row_cursor = 0
+    marker = ""
     while i <= len(tokens):
         while lost and lost[-1][0] <= i:  # put back what markdown-it dropped, where it stood
-            _, content, off = lost.pop()
+            _, piece = lost.pop()
+            piece = bld.strip(piece)
             if list_depth:
-                item_parts.append((content, off))
-            else:
-                out.append(RawPara(content, off))
+                item_parts.append(piece)
+            elif (p := bld.para(piece)) is not None:
+                out.append(p)
         if i == len(tokens):
             break
         tok = tokens[i]
         t = tok.type
         if t == "heading_open":
-            inline = tokens[i + 1]
-            content = _inline_text(inline)
-            out.append(RawHeading(content, offsets.of(inline, content), int(tok.tag[1])))
+            out.append(RawHeading(bld.piece(tokens[i + 1]), int(tok.tag[1])))
             i += 3
             continue
         if t in ("bullet_list_open", "ordered_list_open"):
@@ -93,117 +108,118 @@ def parse_markdown(text: str, body_start: int) -> list[RawElement]:
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             if list_depth == 0 and current_list is not None:
-                out.append(current_list)
+                if current_list.items:
+                    out.append(current_list)
                 current_list = None
         elif t == "list_item_open" and list_depth == 1:
             item_parts = []
+            marker = (tok.info or "") + (tok.markup or "")
         elif t == "list_item_close" and list_depth == 1 and current_list is not None:
-            if item_parts:
-                current_list.items.append((" ".join(p for p, _ in item_parts), item_parts[0][1]))
+            if any(c.isalnum() for p in item_parts for c in p.text):
+                current_list.items.append(_joined(item_parts))
+                current_list.markers.append(marker)
+            else:
+                bld.silent += item_parts
         elif t == "table_open":
-            table, table_start = [], offsets.of(tok, "")
+            table, table_start = [], lines.start(tok.map[0] if tok.map else 0)
+            table_end = lines.span(tok.map[1] - 1)[1] if tok.map else table_start
         elif t == "tr_open":
-            row = []
+            row, row_cursor = [], 0
         elif t == "tr_close" and table is not None:
             table.append(row)
         elif t == "table_close" and table is not None:
-            end = offsets.starts[min((tok.map[1] if tok.map else 0), len(offsets.starts) - 1)]
-            out.append(RawTable(table[0] if table else [], table[1:], table_start, max(end, table_start)))
+            out.append(RawTable(table[0] if table else [], table[1:], table_start, max(table_end, table_start)))
             table = None
         elif t == "inline":
-            content = _inline_text(tok)
             if table is not None:
-                row.append(content)
-            elif content.strip():
-                off = offsets.of(tok, content)
+                cell = bld.piece(tok, row_cursor)
+                row.append(cell)
+                row_cursor = max(row_cursor, cell.end - lines.start(tok.map[0] if tok.map else 0))
+            elif tok.content.strip():
+                piece = bld.piece(tok)
+                loose = loosetable.read(piece) if not list_depth and piece.text.startswith("|") else None
                 if list_depth:
-                    item_parts.append((content, off))
-                else:
-                    out.append(RawPara(content, off))
+                    item_parts.append(piece)
+                elif loose is not None:
+                    out.append(loose)
+                elif (p := bld.para(piece)) is not None:
+                    out.append(p)
         elif t in ("fence", "code_block") and tok.content.strip():
+            piece = _code_piece(tok, lines)
             if list_depth:
-                item_parts.append((tok.content.strip(), offsets.of(tok, tok.content.strip())))
+                item_parts.append(piece)
             else:
-                out.append(RawPara(tok.content.strip(), offsets.of(tok, tok.content.strip())))
+                out.append(RawPara(piece, code=True))
+        elif t == "html_block":
+            piece = content_piece(tok.content.rstrip("\n"), tok.map[0] if tok.map else 0, lines)
+            if list_depth:
+                item_parts.append(bld.strip(piece))
+            else:
+                _html_block(bld, piece)
         i += 1
+    bld.silent += lost_defs
+    return out, bld.silent
+
+
+_LIQUID = re.compile(r"\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}")
+_MASK = "\x1f"
+"""Stands in for a '|' inside a Liquid tag while markdown-it parses: `{{ "https://..." | url }}` in a table row is one
+cell's text, not two cells. Same length, so line and character positions hold."""
+
+
+def _mask_liquid(body: str) -> str:
+    if "|" not in body or "{" not in body:
+        return body
+    return _LIQUID.sub(lambda m: m.group().replace("|", _MASK), body)
+
+
+def _unmask(tokens: list[Token]) -> None:
+    for tok in tokens:
+        if _MASK in tok.content:
+            tok.content = tok.content.replace(_MASK, "|")
+
+
+def _joined(parts: list[Piece]) -> Piece:
+    """A list item's paragraphs (and what was nested in it) as one piece, joined by spaces."""
+    if len(parts) == 1:
+        return parts[0]
+    text: list[tuple[str, int | None]] = []
+    for k, p in enumerate(parts):
+        if k:
+            text.append((" ", None))
+        text += _parts_of(p)
+    joined = join(text, parts[0].start, parts[-1].end)
+    return replace(joined, changes=tuple(c for p in parts for c in p.changes), stripped=True)
+
+
+def _parts_of(p: Piece) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    for k, r in enumerate(p.runs):
+        stop = p.runs[k + 1].at if k + 1 < len(p.runs) else len(p.text)
+        out.append((p.text[r.at : stop], r.src if r.copied else None))
     return out
 
 
-# ------------------------------------------------------------------------------------------------ deep nesting
-
-MAX_NESTING = 64
-"""markdown-it's nesting limit (its commonmark preset has 20). Past it markdown-it silently drops the rest of the
-document, so a document that reaches it is flattened (`_flatten`) and parsed again, and `_lost_runs` puts back
-anything still dropped as flat paragraphs: no word of an essay is lost. Other documents are parsed as they are."""
-_FLAT_MARKERS = 8
-"""After flattening, most quote or list marks kept at the start of one line."""
-_FLAT_INDENT = 16
-"""After flattening, most columns of indentation kept."""
-_PREFIX_MARK = re.compile(r"[ \t]*(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$)")
-_LEAVES = ("inline", "fence", "code_block", "html_block", "hr", "heading_open", "paragraph_open", "table_open")
-_MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*")
+def _code_piece(tok: Token, lines: SourceLines) -> Piece:
+    """A fence's or indented block's code, stripped of the blank lines around it."""
+    content = tok.content.strip("\n")
+    first = (tok.map[0] if tok.map else 0) + (1 if tok.type == "fence" else 0)
+    lead = len(tok.content) - len(tok.content.lstrip("\n"))
+    return content_piece(content, first + lead, lines)
 
 
-def _truncated(tokens: list[Token]) -> bool:
-    """Did the block parser reach the nesting limit (and so drop what followed)?"""
-    return any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in tokens)
-
-
-def _flatten(body: str) -> str:
-    """The same lines (so line numbers still hold), with at most _FLAT_MARKERS quote/list marks at the start of
-    a line and at most _FLAT_INDENT columns of indentation: deep structure becomes shallower, the words stay."""
-    out = []
-    for line in body.split("\n"):
-        marks: list[str] = []
-        pos = 0
-        while (m := _PREFIX_MARK.match(line, pos)) is not None and len(marks) <= _FLAT_MARKERS:
-            marks.append(m.group())
-            pos = m.end()
-        if len(marks) > _FLAT_MARKERS:  # drop the marks past the limit: their text joins the deepest kept block
-            while (m := _PREFIX_MARK.match(line, pos)) is not None:
-                pos = m.end()
-            line = "".join(marks[:_FLAT_MARKERS]) + " " + line[pos:].lstrip()
-        indent = len(line) - len(line.lstrip(" \t"))
-        width = len(line[:indent].expandtabs(4))
-        if width > _FLAT_INDENT:
-            line = " " * _FLAT_INDENT + line[indent:]
-        out.append(line)
-    return "\n".join(out)
-
-
-def _lost_runs(body: str, tokens: list[Token], offsets: _Offsets) -> list[tuple[int, str, int]]:
-    """Runs of lines that no token covers once the nesting limit was reached: (insert before token index, text
-    without quote and list marks, offset in the source). Empty for any document that stays within the limit."""
-    if not _truncated(tokens):
-        return []
-    lines = body.split("\n")
-    covered = [False] * len(lines)
-    after = [0] * (len(lines) + 1)  # per line: the index of the token after the last leaf token starting at or before it
-    for k, tok in enumerate(tokens):
-        if tok.type in _LEAVES and tok.map:
-            a, b = tok.map
-            for n in range(a, min(b, len(lines))):
-                covered[n] = True
-            after[a] = max(after[a], k + 1)
-    for n in range(1, len(after)):
-        after[n] = max(after[n], after[n - 1])
-    runs: list[tuple[int, str, int]] = []
-    start = -1
-    parts: list[str] = []
-    for n, line in enumerate([*lines, ""]):
-        bare = _MARKERS.sub("", line).strip() if n < len(lines) and not covered[n] else ""
-        if bare and re.search(r"\w", bare):
-            if start < 0:
-                start = n
-            parts.append(bare)
-            continue
-        if parts:
-            first = lines[start]
-            col = len(first) - len(_MARKERS.sub("", first).lstrip())
-            line_start = offsets.starts[min(start + offsets.base, len(offsets.starts) - 1)]
-            runs.append((after[start], " ".join(parts), line_start + col))
-        start, parts = -1, []
-    return runs
+def _html_block(bld: _Builder, piece: Piece) -> None:
+    """An HTML block: a table becomes a table; other HTML becomes the paragraph of text it holds (tags removed)."""
+    for kind, part in htmltable.split(piece):
+        if kind == "table":
+            found = htmltable.read(part)
+            if found is not None:
+                bld.out.append(found[0])
+                bld.silent += found[1]
+                continue
+        stripped = bld.strip(part)
+        if (p := bld.para(stripped)) is not None:
+            bld.out.append(p)
 
 
 def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Document:
@@ -212,13 +228,13 @@ def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Doc
     meta = sidecar_metadata(path)
     front, body_start = split_front_matter(text, str(path))
     meta.update(front)
-    elements = parse_markdown(text, body_start)
+    elements, silent = parse_markdown(text, body_start)
     if few_marked_headings(elements, params):
         elements = promote_unmarked(elements, text, params)
     found, elements = split_title(elements, levels=True)
-    title = meta.get("title") or found
     heads = [e for e in elements if isinstance(e, RawHeading)]
     top = min((h.level for h in heads), default=1)
     for h in heads:
         h.level = max(1, h.level - top + 1)
-    return assemble(RawDocument(elements, text, title or title_from_path(path), meta, notes), str(path), "markdown")
+    raw = titled(RawDocument(elements, text, metadata=meta, notes=notes, front_matter=body_start, silent=silent), found, path)
+    return assemble(raw, str(path), "markdown")

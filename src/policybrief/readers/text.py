@@ -10,7 +10,9 @@ import re
 
 from policybrief.readers.headings import BULLET, DEFAULT_PARAMS, HeadingParams, heading_lines, level_of
 from policybrief.readers.lines import Line, split_lines, unmark
-from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
+from policybrief.readers.pieces import Piece
+from policybrief.readers.raw import RawDocument, RawElement, RawList, RawTable, heading
+from policybrief.readers.raw import para as para_of
 
 __all__ = ["BULLET", "parse_text", "unmark"]
 
@@ -20,6 +22,24 @@ def _table_row(s: str) -> list[str] | None:
         cells = [c.strip() for c in s.strip().strip("|").split("|")]
         return cells
     return None
+
+
+def _cells(line: Line) -> list[Piece]:
+    """A pipe table row's cells, each where it stands in the source (without the padding around it)."""
+    text = line.text
+    first, last = text.index("|"), text.rindex("|")
+    out = []
+    start = first + 1
+    while start <= last:
+        stop = text.find("|", start)
+        stop = last if stop < 0 or stop > last else stop
+        cell = text[start:stop]
+        a = start + len(cell) - len(cell.lstrip())
+        out.append(Piece.verbatim(cell.strip(), line.start + a))
+        if stop == last:
+            break
+        start = stop + 1
+    return out
 
 
 def parse_text(source: str, params: HeadingParams = DEFAULT_PARAMS) -> RawDocument:
@@ -40,19 +60,19 @@ def parse_text(source: str, params: HeadingParams = DEFAULT_PARAMS) -> RawDocume
         nonlocal para, items, table
         if para:
             a, b = _content_start(para[0]), para[-1].end
-            elements.append(RawPara(source[a:b], a))
+            elements.append(para_of(source[a:b], a))
         if items:
             out, marks = [], []
             for item_lines in items:
                 m = BULLET.match(item_lines[0].text)
                 a = item_lines[0].start + (m.end() if m else 0)
                 b = item_lines[-1].end
-                out.append((source[a:b], a))
+                out.append(Piece.verbatim(source[a:b], a))
                 marks.append(m.group().strip(" \t\u00a0") if m else "")
             elements.append(RawList(out, ordered, markers=marks))
         if table:
-            rows = [_table_row(t.stripped) or [] for t in table]
-            rows = [r for r in rows if not all(re.fullmatch(r":?-{2,}:?", c) or not c for c in r)]
+            rows = [_cells(t) for t in table]
+            rows = [r for r in rows if not all(re.fullmatch(r":?-{2,}:?", c.text) or not c.text for c in r)]
             if rows:
                 elements.append(RawTable(rows[0], rows[1:], table[0].start, table[-1].end))
         para, items, table = [], [], []
@@ -66,7 +86,7 @@ def parse_text(source: str, params: HeadingParams = DEFAULT_PARAMS) -> RawDocume
             flush()
             tabs = len(ln.text) - len(ln.text.lstrip("\t"))
             a = _content_start(ln)
-            elements.append(RawHeading(source[a : ln.end], a, level_of(ln.stripped, tabs, caps_mixed)))
+            elements.append(heading(source[a : ln.end], a, level_of(ln.stripped, tabs, caps_mixed)))
             continue
         row = _table_row(ln.stripped)
         if row is not None:

@@ -15,7 +15,7 @@ from policybrief.model import Document
 from policybrief.readers import decode_text
 from policybrief.readers.assemble import assemble
 from policybrief.readers.headings import DEFAULT_PARAMS, HeadingParams
-from policybrief.readers.raw import RawDocument
+from policybrief.readers.raw import RawDocument, RawHeading, RawPara
 from policybrief.readers.text import parse_text
 from policybrief.readers.titles import split_title
 
@@ -70,5 +70,17 @@ def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Doc
     if not raw.elements:
         raise InputError("no text found in the essay", str(path))
     found, elements = split_title(raw.elements, levels=False)
-    title = meta.get("title") or found or title_from_path(path)
-    return assemble(RawDocument(elements, text, title, meta, notes), str(path), "text")
+    raw_doc = RawDocument(elements, text, metadata=meta, notes=notes, front_matter=body_start)
+    return assemble(titled(raw_doc, found, path), str(path), "text")
+
+
+def titled(raw: RawDocument, found: RawHeading | RawPara | None, path: Path) -> RawDocument:
+    """The document's title: the metadata's, else the title line found in the text (cleaned and its clean-ups
+    reported by `assemble`), else the file name."""
+    if raw.metadata.get("title"):
+        raw.title = raw.metadata["title"]
+    elif found is not None:
+        raw.title, raw.title_piece = " ".join(found.text.split()), found.piece
+    else:
+        raw.title = title_from_path(path)
+    return raw

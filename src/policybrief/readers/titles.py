@@ -28,8 +28,11 @@ def _is_preamble(el: RawElement) -> bool:
 
 
 def _is_toc(el: RawList) -> bool:
-    """A list of links: a table of contents, as Markdown tools write one."""
-    return bool(el.items) and all(text.lstrip().startswith("[") for text, _ in el.items)
+    """A list of links: a table of contents, as Markdown tools write one (in Markdown the link syntax is already
+    gone from the text; the clean-up that removed it, at the item's start, says it was there)."""
+    return bool(el.items) and all(
+        p.text.lstrip().startswith("[") or any(c.kind == "link" and c.start <= p.start for c in p.changes) for p in el.items
+    )
 
 
 def _no_own_prose(el: RawElement) -> bool:
@@ -59,23 +62,23 @@ def _candidate(el: RawElement, levels: bool) -> bool:
     )
 
 
-def split_title(elements: list[RawElement], levels: bool) -> tuple[str, list[RawElement]]:
-    """(title, the elements without the title); ("", elements) when the document opens with no title.
+def split_title(elements: list[RawElement], levels: bool) -> tuple[RawHeading | RawPara | None, list[RawElement]]:
+    """(the title's element, the elements without it); (None, elements) when the document opens with no title.
 
     `levels`: heading levels are marked (Markdown), not guessed (plain text).
     """
     k = 0
     while k < len(elements) and not _candidate(elements[k], levels):
         if k >= PREAMBLE_ELEMENTS or not _is_preamble(elements[k]):
-            return "", elements
+            return None, elements
         k += 1
     if k + 1 >= len(elements):
-        return "", elements  # a title over nothing: the line is the whole text, not a title
+        return None, elements  # a title over nothing: the line is the whole text, not a title
     head = elements[k]
     assert isinstance(head, RawHeading | RawPara)
     after = elements[k + 1]
     if NUMBERED_HEADING.match(head.text.strip()):
-        return "", elements  # "6 Selecting Assurance Levels" is a chapter's first section, not a title
+        return None, elements  # "6 Selecting Assurance Levels" is a chapter's first section, not a title
     if levels and isinstance(head, RawHeading):
         heads = [e for e in elements if isinstance(e, RawHeading)]
         top = min(h.level for h in heads)
@@ -90,5 +93,5 @@ def split_title(elements: list[RawElement], levels: bool) -> tuple[str, list[Raw
         words = head.text.split()
         is_title = _no_own_prose(after) or len(words) >= TITLE_WORDS or ":" in head.text
     if not is_title:
-        return "", elements
-    return " ".join(head.text.split()), elements[:k] + elements[k + 1 :]
+        return None, elements
+    return head, elements[:k] + elements[k + 1 :]

@@ -56,7 +56,7 @@ def promote_unmarked(elements: list[RawElement], source: str, params: HeadingPar
     for k, el in enumerate(elements):
         para = promoted.get(k)
         if para is not None:
-            out.append(RawHeading(para.text, para.offset, base + level_of(para.text.strip(), 0, caps_mixed)))
+            out.append(RawHeading(para.piece, base + level_of(para.text.strip(), 0, caps_mixed)))
         else:
             out.append(el)
     return out
