@@ -24,6 +24,7 @@ bench: $(STAMP)  ## Print the benchmark figures
 	$(BIN)/python bench/rouge_eval.py
 	$(BIN)/python bench/findings_eval.py
 	$(BIN)/python bench/corpus_build.py
+	$(BIN)/python bench/page_fit.py
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/build_speed.py
 	$(BIN)/python bench/hostile.py

@@ -17,22 +17,15 @@ SEED = ROOT / "seeds" / "china-russia-partnership.txt"
 
 def current() -> dict[str, str]:
     """File name -> content for every golden file, as the code produces them now."""
-    from policybrief.analysis import analyse
-    from policybrief.compose import compose
-    from policybrief.profiles import load_profiles
-    from policybrief.readers import read_essay
+    from policybrief import pipeline
     from policybrief.writers import render
-    from policybrief.writers.style import load_style
 
-    doc = read_essay(SEED)
-    analysis = analyse(doc)
-    profiles = load_profiles(ROOT / "templates")
-    style = load_style(ROOT / "templates", "default")
     out = {}
-    for pid in profiles.ids:
-        brief = compose(doc, analysis, profiles.get(pid, doc))
+    for item in pipeline.run(pipeline.Job((SEED,), templates=ROOT / "templates"), "compose"):  # as `build` composes
+        assert item.brief is not None and item.style is not None and item.profile is not None, item.error
+        pid, brief = item.profile.profile.id, item.brief
         out[f"{pid}.json"] = json.dumps(brief.to_dict(), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-        out[f"{pid}.md"] = render("md", brief, style).data.decode("utf-8")
+        out[f"{pid}.md"] = render("md", brief, item.style).data.decode("utf-8")
     return out
 
 

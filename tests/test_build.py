@@ -13,6 +13,7 @@ def test_build_all_audiences_both_formats(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert len(rows) == 10 and not any(r["error"] for r in rows)
+    assert [r["pages"] for r in rows if r["audience"] == "principals" and r["format"] == "pdf"] == [1]  # budget.pages: 1
     files = sorted(p.name for p in (tmp_path / "china-russia-partnership").iterdir())
     assert len(files) == 10 and not any(f.endswith(".part") for f in files)
     first = {p.name: p.read_bytes() for p in (tmp_path / "china-russia-partnership").iterdir()}

@@ -139,3 +139,24 @@ def test_outside_pointers_and_unfinished_sentences_are_never_quoted_alone(tmp_pa
                if (doc.sections[0].id, analysis.sentences[k].sentence.ref.block, 0) in u.members]
     assert (doc.sections[0].id, analysis.sentences[k].sentence.ref.block + 1, 0) in unit.members
     assert not dangling(brief, analysis)
+
+
+def test_chart_labels_and_cut_off_sentence_ends_are_never_quoted_alone(tmp_path):
+    from policybrief.analysis import analyse
+    from policybrief.profiles.schema import Profile
+    from policybrief.readers import read_essay
+
+    filler = " ".join(f"Site {n} reported steady progress on its dredging works during the year." for n in range(12))
+    text = ("# Review\n\n## Results\n\n" + filler + "\n\nharbour costs ($ millions)\n\n"
+            "harbour costs rose at every site or stayed at their peak.\n\nHarbour costs.\n\n" + filler + "\n")
+    (tmp_path / "r.md").write_text(text, encoding="utf-8")
+    doc = read_essay(tmp_path / "r.md")
+    analysis = analyse(doc)
+    prof = Profile.model_validate({"id": "t", "title": "T", "focus": {"harbour costs": 5}, "budget": {"max_words": 40},
+                                   "summary": {"sentences": 1}, "tables": {"include": []}})
+    brief = compose(doc, analysis, prof)
+    printed = [s.text for s in brief.summary] + [
+        s.text for sec in brief.sections for b in sec.blocks for s in getattr(b, "sentences", ())
+    ]
+    assert printed and not any("harbour costs" in t.lower() for t in printed), printed
+    assert [i.kind for i in analysis.sentences if i.sentence.text == "harbour costs ($ millions)"] == ["label"]

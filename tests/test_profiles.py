@@ -129,3 +129,26 @@ def test_a_focus_the_essay_barely_mentions_is_reported(doc, analysis):
     assert any("farm: its focus terms are in no sentence" in w for w in compose(doc, analysis, off).warnings)
     on = Profile.model_validate({"id": "energy", "title": "Energy desk", "focus": {"energy": 2, "gas": 1}})
     assert not compose(doc, analysis, on).warnings
+
+
+def test_a_page_budget_cuts_body_then_tables_and_keeps_the_summary(doc, analysis, profiles):
+    from policybrief.compose import PAGE_SAFETY, compose, fit_pages
+
+    profile = profiles.get("congressional-staff", doc)
+    profile = profile.model_copy(update={"budget": profile.budget.model_copy(update={"pages": 2})})
+    full = compose(doc, analysis, profile)
+
+    def measure(brief):  # a page per 500 body words, a tenth of a page per table row
+        return brief.body_words / 500 + 0.1 * sum(len(t.rows) for t in brief.tables)
+
+    assert measure(full) > 2
+    fitted = fit_pages(doc, analysis, profile, measure)
+    assert measure(fitted) <= 2 * PAGE_SAFETY and not fitted.warnings
+    assert fitted.summary == full.summary and fitted.title == full.title
+    assert measure(fitted) > 2 * PAGE_SAFETY * 0.85  # cut in coarse steps, then given back what room is left
+    # Nothing fits a budget the summary alone overruns: the brief is as short as it goes, and says so.
+    tight = fit_pages(doc, analysis, profile, lambda b: 3.0)
+    assert tight.body_words <= 60 and any("runs over its 2 page(s)" in w for w in tight.warnings)
+    assert fit_pages(doc, analysis, profiles.get("asia-desk", doc), lambda b: 9.0) == compose(
+        doc, analysis, profiles.get("asia-desk", doc)
+    )  # no page budget: as composed

@@ -6,6 +6,7 @@ A pure function: no I/O. Every sentence in the Brief is a `Sentence` of the Docu
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from policybrief import clock, condense
@@ -185,10 +186,13 @@ def key_judgments(doc: Document, analysis: Analysis, profile: Profile, scores: S
     return tuple(out)
 
 
-def plan(doc: Document, analysis: Analysis, profile: Profile) -> tuple[list[SectionPlan], tuple[str, ...]]:
-    """Per section the audience gets, in order: words before and after condensing, relevance; and the warnings."""
+def plan(
+    doc: Document, analysis: Analysis, profile: Profile, measure: Callable[[Brief], float] | None = None
+) -> tuple[list[SectionPlan], tuple[str, ...]]:
+    """Per section the audience gets, in order: words before and after condensing, relevance; and the warnings.
+    `measure`: a brief's pages in the profile's style, to fit a page budget as the build does."""
     scores = score(analysis, profile.focus_weights())
-    brief = compose(doc, analysis, profile, scores)
+    brief = compose(doc, analysis, profile, scores) if measure is None else fit_pages(doc, analysis, profile, measure, scores)
     before = {s.id: s.own_words for s in doc.walk()}
     rel = _relevance(analysis, scores)
     return [SectionPlan(s.id, s.title, before[s.id], s.words, rel.get(s.id, 0.0)) for s in brief.sections], brief.warnings
@@ -357,3 +361,67 @@ def block_words_sum(blocks: list[Block]) -> int:
 
 
 __all__ = ["SectionPlan", "compose", "plan"]
+
+
+PAGE_SAFETY = 0.95
+"""A brief is fitted to its page budget when its estimated length is at most this share of the pages: the estimate
+(writers/measure.py) errs short about one time in ten (bench/page_fit.py)."""
+_MIN_BODY = 40
+
+
+def fit_pages(
+    doc: Document, analysis: Analysis, profile: Profile, measure: Callable[[Brief], float], scores: Scores | None = None
+) -> Brief:
+    """The audience's brief within `profile.budget.pages` as `measure` estimates them: the body condensed further,
+    then fewer table rows, fewer key judgments, a row per table, and the last tables left out; the summary and the
+    title block are kept whole. Without a page budget, `compose` as it is."""
+    scores = scores or score(analysis, profile.focus_weights())
+    brief = compose(doc, analysis, profile, scores)
+    pages = profile.budget.pages
+    if pages is None:
+        return brief
+    room = pages * PAGE_SAFETY
+    limit = profile.budget.max_words or brief.body_words
+
+    def again(**changes: object) -> Brief:
+        nonlocal profile
+        for part, values in changes.items():
+            section = getattr(profile, part)
+            profile = profile.model_copy(update={part: section.model_copy(update=values)})
+        return compose(doc, analysis, profile, scores)
+
+    words = brief.body_words
+    while measure(brief) > room and words > _MIN_BODY:
+        words = max(_MIN_BODY, int(words * 0.8))
+        brief = again(budget={"max_words": words})
+    rows = max((len(t.rows) for t in brief.tables), default=0)
+    while measure(brief) > room and rows > 2:
+        rows -= 1
+        brief = again(tables={"max_rows": rows})
+    kj = len(brief.key_judgments)
+    while measure(brief) > room and kj > 1:
+        kj -= 1
+        brief = again(key_judgments={"items": kj, "words": min(profile.key_judgments.words or 40, 40)})
+    while measure(brief) > room and any(len(t.rows) > 1 for t in brief.tables):
+        rows = max(len(t.rows) for t in brief.tables) - 1
+        brief = again(tables={"max_rows": rows})
+    while measure(brief) > room and len(brief.tables) > 1:  # the last table gives way, then the one before
+        brief = again(tables={"include": [t.kind for t in brief.tables[:-1]]})
+    # The cuts go in coarse steps: give the body back what room is left.
+    while measure(brief) <= room and brief.body_words < limit:
+        more = again(budget={"max_words": min(limit, int(max(brief.body_words, _MIN_BODY) * 1.25))})
+        if measure(more) > room or more.body_words <= brief.body_words:
+            break
+        brief = more
+    if measure(brief) > room:
+        brief = dataclasses.replace(
+            brief,
+            warnings=(
+                *brief.warnings,
+                (
+                    f"{profile.id}: the brief runs over its {pages} page(s) even with the body and tables cut down "
+                    "(its summary and key judgments alone fill them)"
+                ),
+            ),
+        )
+    return brief

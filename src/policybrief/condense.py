@@ -9,6 +9,7 @@ the best units anywhere, while they fit; then smaller units fill what is left, s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -44,6 +45,18 @@ def _key_of(analysis: Analysis, k: int, blocks: dict[str, tuple[Block, ...]]) ->
     if block is None:
         return None
     return (info.section, ref.block, ref.sentence if isinstance(block, Paragraph) else None)
+
+
+def _broken(text: str) -> bool:
+    """Not a sentence to quote on its own: a few words ("Contractor performance.", "recommendations."), or the
+    rest of a sentence a page break cut ("for EM sites or ensure projects stay on track."); it is quoted only
+    when the sentence it finishes pulls it in."""
+    t = text.lstrip(" \t\"'“‘(")
+    unspaced = _UNSPACED.search(t) is not None  # Chinese and Japanese put no spaces between words
+    return (len(t.split()) < 4 and not unspaced) or t[:1].islower()
+
+
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def units(
@@ -116,7 +129,7 @@ def units(
             if isinstance(block, Paragraph):
                 for s in block.sentences:
                     k = analysis.index.get(s.ref)
-                    if k is None:
+                    if k is None or infos[k].kind == "label" or _broken(s.text):
                         continue
                     members = closure_keys(k)
                     if members is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -105,10 +106,10 @@ def run(job: Job, upto: Stage = "place", setup: Setup | None = None) -> Iterator
     with its error and the others go on; the consumer decides whether an error stops the command."""
     from policybrief import sidecar
     from policybrief.analysis import analyse
-    from policybrief.analysis.scoring import score
-    from policybrief.compose import compose
+    from policybrief.compose import fit_pages
     from policybrief.outputs import output_path
     from policybrief.readers import read_essay
+    from policybrief.writers.measure import pages as measure_pages
 
     last = STAGES.index(upto)
     if setup is None and last >= STAGES.index("profile") and job.audiences != ():
@@ -132,7 +133,7 @@ def run(job: Job, upto: Stage = "place", setup: Setup | None = None) -> Iterator
                 profile = lp.profile
                 style = setup.style(profile.style)
                 brief = (
-                    compose(doc, analysis, profile, score(analysis, profile.focus_weights()))
+                    fit_pages(doc, analysis, profile, partial(measure_pages, style=style))
                     if last >= STAGES.index("compose")
                     else None
                 )
@@ -229,6 +230,7 @@ def plan(path: Path, audiences: list[str] | None, templates: Path | None, fmt: s
     essay is reported and the others go on."""
     from policybrief.compose import plan as plan_sections
     from policybrief.errors import Errors
+    from policybrief.writers.measure import pages as measure_pages
 
     out, errors = [], []
     for item in run(Job((path,), tuple(audiences) if audiences else None, templates, fmt, packaged=packaged), "profile"):
@@ -239,7 +241,10 @@ def plan(path: Path, audiences: list[str] | None, templates: Path | None, fmt: s
         try:
             if item.error is not None:
                 raise item.error
-            rows, warnings = plan_sections(item.doc, item.analysis, item.profile.profile)
+            assert item.style is not None  # loaded with the profile: an item without it carries an error
+            rows, warnings = plan_sections(
+                item.doc, item.analysis, item.profile.profile, partial(measure_pages, style=item.style)
+            )
         except BriefError as exc:
             errors.append(exc)
             out.append(Plan(pid, error=str(exc)))

@@ -44,7 +44,7 @@ class SentenceInfo:
     sentence: Sentence
     section: str
     kind: str
-    """`paragraph`, `item` (a list item's sentence), `lead-in`."""
+    """`paragraph`, `item` (a list item's sentence), `lead-in`, `code` or `label` (a few words, no sentence)."""
     position: float
     """0 at the start of the essay, 1 at the end."""
     first_in_block: bool
@@ -118,6 +118,13 @@ _CODE_START = re.compile(
 _CODE_CHARS = re.compile(r"[{}();=<>\[\]|&*`\\]")
 
 
+def is_label(text: str) -> bool:
+    """A paragraph of a few words and no sentence ending ("Cost Performance [49]", "Schedule Performance"): a chart's
+    or a form's label left in the text, never quoted as prose."""
+    t = text.strip()
+    return len(t.split()) < 5 and not t.rstrip("”’\"')]").endswith((".", "!", "?", ":"))
+
+
 def looks_like_code(text: str) -> bool:
     """A block of code (a fenced block the reader kept as a paragraph): not prose to summarise or quote as evidence."""
     if _CODE_START.match(text):
@@ -133,7 +140,7 @@ def collect(doc: Document) -> list[SentenceInfo]:
             if isinstance(block, Caption):
                 continue  # a caption is not the essay's argument: never summarised, condensed or a finding
             if isinstance(block, Paragraph):
-                kind = "code" if looks_like_code(block.text) else "paragraph"
+                kind = "code" if looks_like_code(block.text) else "label" if is_label(block.text) else "paragraph"
                 for k, s in enumerate(block.sentences):
                     raw.append((s, sec.id, kind, k == 0, "", sec.role))
             elif isinstance(block, BulletList):
@@ -145,7 +152,7 @@ def collect(doc: Document) -> list[SentenceInfo]:
     n = max(1, len(raw) - 1)
     out = []
     for i, (s, sid, kind, first, role, sec_role) in enumerate(raw):
-        frag = kind in ("lead-in", "code") or _is_fragment(s.text) or s.text.rstrip().endswith(":")
+        frag = kind in ("lead-in", "code", "label") or _is_fragment(s.text) or s.text.rstrip().endswith(":")
         how = lean(s.text) if kind != "item" or not first else Lean()  # a list item stands on its own list
         out.append(SentenceInfo(s, sid, kind, i / n, first, how, frag, role, sec_role))
     return out
@@ -177,7 +184,11 @@ def dependencies(infos: list[SentenceInfo], terms: list[list[str]], topic: set[s
         if not info.lean.leans or about_topic:
             out.append(())
             continue
-        same = [j for j in range(k - 1, max(-1, k - 1 - ANTECEDENT_REACH), -1) if infos[j].section == info.section]
+        same = [
+            j
+            for j in range(k - 1, max(-1, k - 1 - ANTECEDENT_REACH), -1)
+            if infos[j].section == info.section and infos[j].kind != "label"
+        ]  # a chart's label is no antecedent
         if info.kind == "item":  # a later sentence of an item leans on the item's earlier sentences
             same = [j for j in same if infos[j].sentence.ref.item == info.sentence.ref.item and infos[j].kind == "item"]
         if not same:

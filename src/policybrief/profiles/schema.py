@@ -75,6 +75,9 @@ class Budget(_Strict):
     max_words: int | None = Field(default=None, gt=0)
     """Most words in the body (sections), not counting summary, key judgments and tables."""
     max_sections: int | None = Field(default=None, gt=0)
+    pages: int | None = Field(default=None, gt=0, le=100)
+    """Fit the PDF on this many pages: the body is condensed further, then the findings tables and key judgments
+    shortened, until the estimated layout fits (the summary and the title are kept whole)."""
 
 
 class Condense(_Strict):

@@ -272,7 +272,10 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             sid = b.unique_id(title)
             ref = SourceRef(sid, -1, 0, el.piece.start, el.piece.end, None)
             level = max(1, min(el.level, (stack[-1].level + 1) if stack else 1))
-            current = _Open(sid, title, level, ref, el.level, roles.section_role(title, parent=stack[-1].role if stack else None))
+            role = roles.section_role(title, parent=stack[-1].role if stack else None)
+            if title[:1].islower() and current is not opening:
+                role = current.role  # "of Environmental Management...": a heading broken over two lines goes on
+            current = _Open(sid, title, level, ref, el.level, role)
             stack.append(current)
             continue
         tag = getattr(el, "tag", "")
