@@ -70,6 +70,7 @@ _OUTSIDE = re.compile(
 )
 """Pointers at what a brief never shows: a figure or table of the essay, or another chapter. "(see fig. 3)" in
 passing is allowed: the sentence reads without it."""
+_OUTSIDE_WORDS = ("table", "fig", "chart", "graph", "diagram", "map", "box", "image", "exhibit", "chapter", "section", "part")
 _DEMONSTRATIVE = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?([a-z]+)(?:[- ]([a-z]+))?", re.I)
 _ANOTHER = re.compile(
     r"^(another|a (?:second|third|further|final)|the (?:second|third|fourth|other|final))\s+"
@@ -113,7 +114,8 @@ class Lean:
 def lean(text: str) -> Lean:
     """How `text` leans on the text before it."""
     t = text.lstrip(" \t\"'“‘(")
-    if _OUTSIDE.search(t):
+    low = t.lower()
+    if any(w in low for w in _OUTSIDE_WORDS) and _OUTSIDE.search(t):  # the cheap test first: most sentences pass
         return Lean("outside")
     if _EXPLETIVE_IT.match(t):
         return Lean("additive") if _ADDITIVE.search(t) else Lean()
@@ -146,7 +148,9 @@ def unfinished(text: str) -> bool:
     """A sentence cut off mid-phrase ("...in areas including", "...the difference between"): the text that
     finishes it follows (often a list, or the next paragraph after a page break), so it is never quoted alone."""
     t = text.rstrip()
-    return bool(t) and not t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]")) and bool(_DANGLING_END.search(t))
+    if not t or t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]")):
+        return False
+    return bool(_DANGLING_END.search(" " + " ".join(t.split()[-2:])))  # the last two words: "such as", "e.g"
 
 
 def _demonstrative(t: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _ALNUM = re.compile(r"[^\W_]", re.UNICODE)
@@ -33,6 +34,7 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
 
 
+@lru_cache(maxsize=1 << 16)  # an essay's words repeat (Zipf): each is stemmed once
 def stem(word: str) -> str:
     """A light stemmer: strip a common suffix, then keep at most 7 letters.
 
