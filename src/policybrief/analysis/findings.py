@@ -68,7 +68,11 @@ STATES: dict[TableKind, re.Pattern[str]] = {
         r"somewhat weaker)[, ]+)*(reason|motivat\w*|driver|incentive)s?\b",
         re.I,
     ),
-    "recommendations": re.compile(r"^(we|gao|crs|the committee) recommends?\b|\bshould\b", re.I),
+    "recommendations": re.compile(
+        r"^(we|gao|crs|the committee) recommends?\b|\bshould\b|^((conversely|alternatively|similarly|likewise|further|"
+        r"additionally|in addition|also),\s*)?(congress|policymakers|lawmakers|legislators)( \w+){0,2} (could|might|may)\b",
+        re.I,
+    ),
     "key_judgments": re.compile(r"^(we|gao) (found|find|concluded?)\b|^(in|overall|in sum|in conclusion)\b.*\bfound\b", re.I),
 }
 """How a sentence announces what it is ("Another limitation is...", "A major risk of...", "We found...")."""
@@ -81,7 +85,8 @@ NOT_A_FINDING = re.compile(
     r"|\b(mitigat\w*|is not a (concern|problem|risk)|not (a|an) (issue|problem|concern)|no (risk|concern|drawback)s?\b|"
     r"address(es|ed)? (both |these |this |the |those )?(concerns?|issues?|risks?|problems?)|should (ensure|verify|check|use)|"
     r"are essential to|low risk|reduces? (the )?risks?|not concerned|(don['’]t|does not|doesn['’]t|do not) seem|"
-    r"is expected to be|(no|any) threat|not (be )?(relevant|significant)|out of scope)",
+    r"is expected to be|(no|any) threat|not (be )?(relevant|significant)|out of scope|never an? (problem|concern|issue)|"
+    r"(zero|no) (cases|instances) of|(another|other|a) possible solution)",
     re.I,
 )
 """A sentence in a risks section that reassures, mitigates, advises or illustrates rather than states a risk."""
@@ -91,6 +96,17 @@ RESPONSE = re.compile(
 """An agency's reply to the recommendations: what it says of them, not one of them."""
 NOT_FINDING_SECTIONS = re.compile(r"\b(mitigat\w*|advantages?|benefits?|pros|examples?|alternatives?( considered)?)\b", re.I)
 """Sections that hold no rows: mitigations, advantages, examples, rejected alternatives."""
+_MITIGATION = re.compile(r"\b(risks?|threats?)[- ](mitigation|reduction)\b", re.I)
+"""A "risk mitigation prototype" is about mitigating; "Risks and Mitigations" names both."""
+_POINTER = re.compile(
+    r"\b(discussed|described|explained|mentioned|noted|covered|outlined|listed) (above|below|earlier|previously|later)\b"
+    r"|^\d{1,3}\s+(see\b|gao\b|id\.|ibid)",
+    re.I,
+)
+"""Not a row: a sentence that points elsewhere for its substance ("The reasons ... are discussed above"), or a
+footnote left in the text by a PDF conversion ("110 GAO, Data Governance: ...")."""
+_DETAIL = re.compile(r"^(this|these|that|those|it|they|such)\b", re.I)
+"""A recommendation's detail ("This should include guidance ..."): its subject is the one before."""
 _ALTERNATIVES = re.compile(
     r"^(alternatives?|alternatives? considered|alternative (designs?|approaches|solutions))$|"
     r"^alternative\b(?!.*\b(chosen|primary|selected|adopted|preferred)\b)",
@@ -143,7 +159,7 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
     for sec in body:
         if (
             NOT_FINDING_SECTIONS.search(sec.title)
-            and not ROLE_PATTERNS["limitations"].search(sec.title)
+            and (not ROLE_PATTERNS["limitations"].search(sec.title) or _MITIGATION.search(sec.title))
             or _rejected(sec, parents)
         ):
             continue
@@ -164,11 +180,11 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
             elif isinstance(block, Paragraph):
                 for s in block.sentences:
                     k = analysis.index.get(s.ref)
-                    if k is None or analysis.sentences[k].fragment:
+                    if k is None or analysis.sentences[k].fragment or _POINTER.search(s.text):
                         continue
                     stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
-                    if "recommendations" in (stated, prose_kind) and RESPONSE.search(s.text):
-                        continue  # "DOE concurred with our two recommendations": the reply, not a recommendation
+                    if "recommendations" in (stated, prose_kind) and (RESPONSE.search(s.text) or _DETAIL.match(s.text)):
+                        continue  # "DOE concurred with ...": the reply; "This should include ...": a detail of one
                     if stated == "limitations" and sec.role == "introduction":
                         stated = "drivers"  # a Motivation's "another concern of mine": a reason for the change
                     if stated == "limitations" and prose_kind == "recommendations":
@@ -180,7 +196,7 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                         or (stated and prose_kind == stated)
                         or (stated == "recommendations" and prose_kind == "key_judgments")
                     ):
-                        if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text[:80]):
+                        if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text):
                             yield Candidate(stated, s, sec, context, "prose")
                         continue
                     if prose_kind and prose_kind not in listed and _states(s.text, prose_kind, k, analysis):
@@ -215,12 +231,17 @@ def _states(text: str, kind: TableKind, k: int, analysis: Analysis) -> bool:
 def _table_rows(table: Table, sec: Section, context: str) -> Iterator[Candidate]:
     """A risk register: one row per risk, the cell naming it (the column whose header names risks or threats)."""
     header = [h.strip() for h in table.header]
-    if not header or any(TABLE_NOT.search(h) for h in header) or re.search(r"mitigat", sec.title, re.I):
+    mitigations = re.search(r"mitigat", sec.title, re.I) and (not TABLE_HEADER.search(sec.title) or _MITIGATION.search(sec.title))
+    if not header or any(TABLE_NOT.search(h) for h in header) or mitigations:
         return
     named = [i for i, h in enumerate(header) if TABLE_HEADER.search(h)]
     if not named:
         return
-    col = next((i for i in named if re.search(r"\b(title|description|name)\b", header[i], re.I)), named[0])
+    # The column that names each risk: its title or description, not its type, id or category.
+    col = next(
+        (i for i in named if re.search(r"\b(titles?|descriptions?|names?)\b", header[i], re.I)),
+        next((i for i in named if not re.search(r"\b(type|id|category|level|no\.?)\s*$", header[i], re.I)), named[0]),
+    )
     for r, row in enumerate(table.rows):
         cell = row[col].strip() if col < len(row) else ""
         if len(re.sub(r"[^A-Za-z]", "", cell)) < 3 or re.fullmatch(r"[A-Z]{0,3}[-_.]?\d[\w.-]*", cell):
@@ -238,6 +259,8 @@ class _Index:
 
     idf: dict[str, float]
     titles: dict[str, set[str]]
+    sections: list[Section]
+    """Every section, in document order."""
     terms: list[set[str]]
     postings: dict[str, list[int]]
     """Term -> prose sentences (not near-duplicates, not back matter) holding it, in source order."""
@@ -254,6 +277,7 @@ def _index(analysis: Analysis) -> _Index:
     return _Index(
         {t: float(m.idf[j]) for t, j in m.vocab.items()},
         {s.id: set(content_terms(s.title)) for s in analysis.doc.walk()},
+        list(analysis.doc.walk()),
         terms,
         postings,
     )
@@ -351,15 +375,20 @@ RESTATES = 0.4
 
 
 def _without_restatements(found: list[Candidate], ix: _Index) -> list[Candidate]:
-    """Drop prose rows that restate a listed item ("Another limitation could arise from friction ... in Central
-    Asia" beside the listed "friction over Chinese activities in Central Asia ..."): they are that item's evidence."""
-    listed = [(c.kind, set(content_terms(c.item.text))) for c in found if c.source != "prose"]
+    """Drop prose rows that restate an item listed in their section ("Another limitation could arise from friction
+    ... in Central Asia" beside the listed "friction over Chinese activities in Central Asia ..."): they are that
+    item's evidence. Only a list in the same section or the one before counts: a list far off (stakeholders'
+    suggestions) does not make a later section's own options restatements."""
+    order = {s.id: n for n, s in enumerate(ix.sections)}
+    listed = [(c.kind, order[c.section.id], set(content_terms(c.item.text))) for c in found if c.source != "prose"]
     out = []
     for c in found:
         if c.source == "prose":
             terms = set(content_terms(c.item.text))
+            at = order[c.section.id]
             if any(
-                kind == c.kind and item and len(terms & item) / min(len(terms), len(item)) >= RESTATES for kind, item in listed
+                kind == c.kind and 0 <= at - n <= 1 and item and len(terms & item) / min(len(terms), len(item)) >= RESTATES
+                for kind, n, item in listed
             ):
                 continue
         out.append(c)

@@ -159,6 +159,8 @@ def classify(
         long_items = sum(1 for it in items if len(it.split()) >= 12 and it.rstrip().endswith((".", "”", '"')))
         if long_items / len(items) >= 0.5:
             scores["key_judgments"] += 2.5
+    if re.match(r"^\W*(if|unless)\b", lead_in, re.I) and not ROLE_PATTERNS["drivers"].search(lead_in):
+        scores["drivers"] = min(scores["drivers"], 0.0)  # "If agencies have done ..., they will:" says what follows, not why
     if negative_lead or (negative_title and scores["other"] >= max(scores[r] for r in ROLES)):
         return "other"
     # A tie goes to what the lead-in names: "The review found the following limitations:" under "Findings".
