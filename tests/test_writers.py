@@ -91,6 +91,23 @@ def test_long_table_cells_split_across_pages(brief, style):
     assert len(PdfReader(io.BytesIO(data)).pages) > 3
 
 
+def test_a_table_header_starts_only_at_the_top_of_a_page(brief, style):
+    from pypdf import PdfReader
+
+    rows = []
+    for n in range(14):  # rows of varied height: one that does not fit moves whole to the next page
+        text = " ".join([f"Limitation {n} is that the programme lacks staff."] * (2 + 7 * (n % 3)))
+        rows.append(dataclasses.replace(brief.tables[0].rows[0], item=Sentence(text, SourceRef("x", 0, n, 0, 1))))
+    table = dataclasses.replace(brief.tables[0], rows=tuple(rows))
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(render("pdf", dataclasses.replace(brief, tables=(table,), appendix=False), style))).pages]
+    with_table = [p for p in pages if re.search(r"Limitation \d+ is", p)]
+    assert len(with_table) >= 2
+    for text in with_table:
+        assert text.count("Evidence from the essay") == 1, text  # the header once per page, repeated on each
+        assert all(f"Limitation {n} is" not in text or text.count(f"Limitation {n} is") % (2 + 7 * (n % 3)) == 0
+                   for n in range(14))  # and no row cut in two
+
+
 def test_markdown_writer(brief, style):
     md = render("md", brief, style).decode()
     assert md.index("## Executive summary") < md.index("## Key judgments") < md.index("## Diplomatic Divergences")

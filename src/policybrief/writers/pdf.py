@@ -192,6 +192,26 @@ class _Box(RLTable):
         return parts
 
 
+class _Rows(RLTable):
+    """A table that breaks between rows, its header repeated. A row is split across pages only when it is taller
+    than a page: reportlab would otherwise split the row that does not fit into what is left of the page, after
+    the part before it, and start the header again in mid-page."""
+
+    page_height = 0.0
+    """The frame's height (a class attribute for the same reason as `_Box.page_height`)."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - reportlab's names
+        table: Any = self  # Table._calc, _splitRows and _rowHeights (what Table.split uses) are not in the stubs
+        table._calc(availWidth, availHeight)
+        parts: list[Any] = table._splitRows(availHeight, doInRowSplit=0)
+        first = sum(table._rowHeights[: self.repeatRows + 1])  # the header and one row
+        if not parts and first > self.page_height:  # a row taller than a page: split inside it
+            parts = table._splitRows(availHeight, doInRowSplit=1)
+        for part in parts:
+            part.page_height = self.page_height
+        return parts
+
+
 class _Doc(BaseDocTemplate):
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -388,9 +408,8 @@ class PdfWriter(BriefWriter):
         data = [[RLParagraph(self.m(h), self.st["cellhead"]) for h in header]]
         data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
         total = sum(widths) or 1
-        t = RLTable(
-            data, colWidths=[self.width * w / total for w in widths], repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT"
-        )
+        t = _Rows(data, colWidths=[self.width * w / total for w in widths], repeatRows=1, splitByRow=1, hAlign="LEFT")
+        t.page_height = self.doc.height
         t.setStyle(
             TableStyle(
                 [
