@@ -104,6 +104,14 @@ def test_corpus_briefs_have_no_dangling_sentence(rel):
     ("Costs rose sharply in every region (see fig. 3).", "none"),
     ("This report examines the costs of the programme.", "none"),
     ("It is also likely that costs will rise again next year.", "additive"),
+    ("As previously discussed, the office lacks staff.", "outside"),
+    ("As discussed above, the office lacks staff.", "outside"),
+    ("Table 9 provides information on awards by year.", "outside"),
+    ("As Figure 1 illustrates, awards fell after 2020.", "outside"),
+    ("Figure 4 and Figure 5 explore the trend by region.", "outside"),
+    ("As such, the guidance it publishes is not binding.", "connective"),
+    ("Again, the drop was largest among older students.", "connective"),
+    ("Table salt prices doubled in the period.", "none"),
 ])
 def test_how_a_sentence_leans(text, kind):
     from policybrief.lang.cohesion import lean
@@ -160,3 +168,32 @@ def test_chart_labels_and_cut_off_sentence_ends_are_never_quoted_alone(tmp_path)
     ]
     assert printed and not any("harbour costs" in t.lower() for t in printed), printed
     assert [i.kind for i in analysis.sentences if i.sentence.text == "harbour costs ($ millions)"] == ["label"]
+
+
+def test_a_sentence_cut_by_a_page_break_comes_with_its_other_half(tmp_path):
+    from policybrief import condense
+    from policybrief.analysis import analyse
+    from policybrief.readers import read_essay
+
+    filler = " ".join(f"Office {n} reported steady progress on its caseload during the year." for n in range(10))
+    text = ("# Review\n\n## Awards\n\n" + filler + "\n\nThe programme pays awards to people who report violations that lead to an SEC"
+            "\n\nenforcement action with sanctions of more than one million dollars.\n\n" + filler + "\n")
+    (tmp_path / "r.md").write_text(text, encoding="utf-8")
+    doc = read_essay(tmp_path / "r.md")
+    analysis = analyse(doc)
+    k = next(k for k, i in enumerate(analysis.sentences) if i.sentence.text.endswith("an SEC"))
+    block = analysis.sentences[k].sentence.ref.block
+    (unit,) = [u for u in condense.units(list(doc.sections), analysis, analysis.centrality, set(), set())
+               if (doc.sections[0].id, block, 0) in u.members]
+    assert (doc.sections[0].id, block + 1, 0) in unit.members
+    # and `check` reports a brief that quotes the first half alone
+    import dataclasses
+
+    from policybrief.check import dangling
+    from policybrief.model import BriefSection, Paragraph
+    from policybrief.profiles.schema import Profile
+
+    brief = compose(doc, analysis, Profile.model_validate({"id": "t", "title": "T", "summary": {"sentences": 1}}))
+    half = BriefSection(doc.sections[0].id, "Awards", 2, (Paragraph((analysis.sentences[k].sentence,)),))
+    cut = dataclasses.replace(brief, sections=(half,), tables=(), key_judgments=())
+    assert "an unfinished sentence quoted without the text that finishes it" in [p.reason for p in dangling(cut, analysis)]

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from policybrief.analysis import UNSATISFIABLE, Analysis, FloatArray
-from policybrief.lang.cohesion import unfinished
+from policybrief.lang.cohesion import cut_off, unfinished
 from policybrief.model import Block, BulletList, Paragraph, Section, block_words
 
 Key = tuple[str, int, int | None]
@@ -85,7 +85,9 @@ def units(
             if nxt >= len(infos) or infos[nxt].section != infos[j].section or infos[nxt].sentence.ref.block != ref.block:
                 return None
             more.add(nxt)
-        elif infos[j].kind == "paragraph" and unfinished(text):  # "...in areas including" only with what finishes it
+        elif infos[j].kind == "paragraph" and (
+            unfinished(text) or (j + 1 < len(infos) and cut_off(text, infos[j + 1].sentence.text))
+        ):  # "...in areas including", "...leads to an SEC" / "enforcement action": only with what finishes it
             nxt = j + 1
             if nxt >= len(infos) or infos[nxt].section != infos[j].section:
                 return None

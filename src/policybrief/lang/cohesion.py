@@ -26,7 +26,7 @@ _CONNECTIVE = re.compile(
     r"as a result|instead|indeed|in essence|in particular|in short|in sum|in turn|in contrast|by contrast|"
     r"conversely|on the other hand|on the contrary|at the very least|that said|even so|for example|for instance|"
     r"in this (context|case|regard|respect|sense|way)|to this end|then|specifically|fundamentally|interestingly|"
-    r"rather|otherwise|meanwhile|after all|of course)\b",
+    r"rather|otherwise|meanwhile|after all|of course|as such|again|in other words|that is|even then)\b",
     re.I,
 )
 _ADDITIVE = re.compile(
@@ -64,13 +64,19 @@ _OUTSIDE = re.compile(
     r"(the )?(above|below|following|preceding) (table|figure|chart|graph|diagram|map|graphic|image)s?\b(?! of)|"
     r"(as )?(shown|illustrated|depicted|summari[sz]ed|presented|listed|set out|displayed) (in|by|on) "
     r"(the )?(fig(ure)?|table|chart|graph|diagram|map|exhibit|box)\.? ?\d|"
-    r"^(fig(ure)?|table|chart|graph|exhibit)\.? ?\d+[a-z]? (shows|illustrates|depicts|presents|summari[sz]es|lists|compares)|"
+    r"^(as )?(fig(ure)?|table|chart|graph|exhibit)\.? ?\d+[a-z]?( and (fig(ure)?|table|chart|graph|exhibit)\.? ?\d+[a-z]?)? "
+    r"(shows?|illustrates?|depicts?|presents?|summari[sz]es|lists?|compares?|provides?|explores?|gives?|displays?|"
+    r"describes?|outlines?)|"
+    r"^as (previously |already |earlier )?(mentioned|noted|discussed|described|shown|explained|stated|outlined)\b|"
     r"(the |in the )?(next|previous|following|preceding|last|subsequent) (chapter|section|part)s?\b)",
     re.I,
 )
 """Pointers at what a brief never shows: a figure or table of the essay, or another chapter. "(see fig. 3)" in
 passing is allowed: the sentence reads without it."""
-_OUTSIDE_WORDS = ("table", "fig", "chart", "graph", "diagram", "map", "box", "image", "exhibit", "chapter", "section", "part")
+_OUTSIDE_WORDS = (
+    *("table", "fig", "chart", "graph", "diagram", "map", "box", "image", "exhibit", "chapter", "section", "part"),
+    *("mentioned", "noted", "discussed", "described", "shown", "explained", "stated", "outlined"),
+)
 _DEMONSTRATIVE = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?([a-z]+)(?:[- ]([a-z]+))?", re.I)
 _ANOTHER = re.compile(
     r"^(another|a (?:second|third|further|final)|the (?:second|third|fourth|other|final))\s+"
@@ -151,6 +157,13 @@ def unfinished(text: str) -> bool:
     if not t or t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]")):
         return False
     return bool(_DANGLING_END.search(" " + " ".join(t.split()[-2:])))  # the last two words: "such as", "e.g"
+
+
+def cut_off(text: str, following: str) -> bool:
+    """A sentence a page break cut in two: no sentence end, and the text after it goes on in lower case
+    ("...information that leads to an SEC" / "enforcement action ..."). Quoted only with its other half."""
+    t, f = text.rstrip(), following.lstrip(" \t\"'“‘(")
+    return bool(t) and not t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]")) and f[:1].islower()
 
 
 def _demonstrative(t: str) -> str | None:
