@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,13 +30,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fold", type=int, choices=(0, 1), default=None)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--audience", action="append", help="only these audiences (repeatable; default: all packaged)")
     args = ap.parse_args()
     docs = [p for p in documents() if args.fold is None or fold_of(p) == args.fold][: args.limit or None]
     right = low = high = 0
     fits: dict[str, list[bool]] = {}
+    kept: dict[str, list[tuple[int, int, int]]] = {}
     t_est = 0.0
     for doc in docs:
-        for item in pipeline.run(pipeline.Job((doc,), formats=("pdf",)), "compose"):
+        job = pipeline.Job((doc,), tuple(args.audience) if args.audience else None, formats=("pdf",))
+        for item in pipeline.run(job, "compose"):
             if item.brief is None or item.style is None or item.profile is None:
                 continue
             t0 = time.perf_counter()
@@ -49,12 +53,16 @@ def main() -> None:
             budget = item.profile.profile.budget.pages
             if budget:
                 fits.setdefault(item.brief.profile_id, []).append(real <= budget)
+                rows = sum(len(t.rows) for t in item.brief.tables)
+                kept.setdefault(item.brief.profile_id, []).append((item.brief.body_words, len(item.brief.key_judgments), rows))
     n = right + low + high
     print(f"documents: {len(docs)} (fold {'both' if args.fold is None else args.fold}); briefs: {n}")
     print(f"estimated page count right {right / n:.0%}, too low {low / n:.0%}, too high {high / n:.0%}; "
           f"{1000 * t_est / n:.1f} ms per estimate")
     for pid, ok in sorted(fits.items()):
-        print(f"{pid}: within its page budget {sum(ok)} of {len(ok)} ({sum(ok) / len(ok):.0%})")
+        body, kjs, rows = (statistics.median(x) for x in zip(*kept[pid], strict=True))
+        print(f"{pid}: within its page budget {sum(ok)} of {len(ok)} ({sum(ok) / len(ok):.0%}); median body words "
+              f"{body:.0f}, key judgments {kjs:.0f}, table rows {rows:.0f}")
 
 
 if __name__ == "__main__":

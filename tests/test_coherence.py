@@ -197,3 +197,24 @@ def test_a_sentence_cut_by_a_page_break_comes_with_its_other_half(tmp_path):
     half = BriefSection(doc.sections[0].id, "Awards", 2, (Paragraph((analysis.sentences[k].sentence,)),))
     cut = dataclasses.replace(brief, sections=(half,), tables=(), key_judgments=())
     assert "an unfinished sentence quoted without the text that finishes it" in [p.reason for p in dangling(cut, analysis)]
+
+
+def test_a_cut_sentence_prints_as_one_paragraph_and_a_chart_title_is_not_prose(tmp_path):
+    from policybrief.analysis import analyse
+    from policybrief.model import Paragraph
+    from policybrief.profiles.schema import Profile
+    from policybrief.readers import read_essay
+
+    text = ("# Review\n\n## Awards\n\nAwards rose in every year of the review, and the office paid them faster than before.\n\n"
+            "Funds recovered for awards paid under the Internal Revenue Code\n\n"
+            "To shield the identities of whistleblowers, officials do not report the sanctions because this\n\n"
+            "could be used to show which sanctions were associated with a disclosure.\n")
+    (tmp_path / "r.md").write_text(text, encoding="utf-8")
+    doc = read_essay(tmp_path / "r.md")
+    analysis = analyse(doc)
+    prof = Profile.model_validate({"id": "t", "title": "T", "summary": {"sentences": 1}, "tables": {"include": []},
+                                   "key_judgments": False})
+    brief = compose(doc, analysis, prof)
+    paras = [" ".join(s.text for s in b.sentences) for sec in brief.sections for b in sec.blocks if isinstance(b, Paragraph)]
+    assert any(p.endswith("because this could be used to show which sanctions were associated with a disclosure.") for p in paras)
+    assert not any("Funds recovered" in p for p in paras)

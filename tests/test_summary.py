@@ -56,3 +56,24 @@ def test_summarize_cli_plain_and_json():
     assert set(data["summary"][0]) == {"text", "section", "paragraph", "sentence"}
     assert set(data["tables"]) == {"limitations", "drivers", "key_judgments", "recommendations"}
     assert set(data["tables"]["limitations"][0]) == {"item", "evidence", "section"}
+
+
+def test_a_summary_quotes_findings_not_how_the_work_was_done(tmp_path):
+    from policybrief.analysis import analyse
+    from policybrief.analysis.thesis import thesis
+    from policybrief.readers import read_essay
+
+    text = ("# Whistleblower protections\n\n## Introduction\n\n"
+            "You asked us to review how agencies protect whistleblowers who report wrongdoing.\n\n"
+            "This document is the review of how agencies protect whistleblowers who report wrongdoing.\n\n"
+            "To address our first objective, we reviewed agency guidance on whistleblowers and interviewed officials.\n\n"
+            "We interviewed officials at five agencies that protect whistleblowers who report wrongdoing.\n\n"
+            "## Findings\n\nAgencies protect whistleblowers unevenly, and most lack a way to track retaliation complaints.\n\n"
+            "Whistleblowers who report wrongdoing often face retaliation that agencies never record.\n\n"
+            "## Contacts\n\nWe are sending copies of this report to the appropriate congressional committees.\n")
+    (tmp_path / "w.md").write_text(text, encoding="utf-8")
+    a = analyse(read_essay(tmp_path / "w.md"))
+    picked = [a.sentences[k].sentence.text.split()[0] for k in summarize(a, max_sentences=4)]
+    assert picked and set(picked) <= {"Agencies", "Whistleblowers"}, picked
+    t = thesis(a)
+    assert t is None or a.sentences[t].sentence.text.startswith(("Agencies", "Whistleblowers"))

@@ -372,9 +372,9 @@ _MIN_BODY = 40
 def fit_pages(
     doc: Document, analysis: Analysis, profile: Profile, measure: Callable[[Brief], float], scores: Scores | None = None
 ) -> Brief:
-    """The audience's brief within `profile.budget.pages` as `measure` estimates them: the body condensed further,
-    then fewer table rows, fewer key judgments, a row per table, and the last tables left out; the summary and the
-    title block are kept whole. Without a page budget, `compose` as it is."""
+    """The audience's brief within `profile.budget.pages` as `measure` estimates them: table rows, the body, key
+    judgments and the last tables give way in turn (`steps`), then the body gets back what room is left; the
+    summary and the title block are kept whole. Without a page budget, `compose` as it is."""
     scores = scores or score(analysis, profile.focus_weights())
     brief = compose(doc, analysis, profile, scores)
     pages = profile.budget.pages
@@ -390,23 +390,32 @@ def fit_pages(
             profile = profile.model_copy(update={part: section.model_copy(update=values)})
         return compose(doc, analysis, profile, scores)
 
-    words = brief.body_words
-    while measure(brief) > room and words > _MIN_BODY:
-        words = max(_MIN_BODY, int(words * 0.8))
-        brief = again(budget={"max_words": words})
-    rows = max((len(t.rows) for t in brief.tables), default=0)
-    while measure(brief) > room and rows > 2:
-        rows -= 1
-        brief = again(tables={"max_rows": rows})
-    kj = len(brief.key_judgments)
-    while measure(brief) > room and kj > 1:
-        kj -= 1
-        brief = again(key_judgments={"items": kj, "words": min(profile.key_judgments.words or 40, 40)})
-    while measure(brief) > room and any(len(t.rows) > 1 for t in brief.tables):
-        rows = max(len(t.rows) for t in brief.tables) - 1
-        brief = again(tables={"max_rows": rows})
-    while measure(brief) > room and len(brief.tables) > 1:  # the last table gives way, then the one before
-        brief = again(tables={"include": [t.kind for t in brief.tables[:-1]]})
+    # What gives way, in order: a long table's rows, then the body down to a fair paragraph or two, key
+    # judgments beyond three, more rows, the body to a short paragraph, the last key judgments and rows, the
+    # last tables, and the body to its least.
+    steps: tuple[tuple[str, int], ...] = (
+        ("rows", 3), ("body", 150), ("judgments", 3), ("rows", 2), ("body", 80),
+        ("judgments", 1), ("rows", 1), ("tables", 1), ("tables", 0), ("body", _MIN_BODY),
+    )
+    def size(b: Brief) -> tuple[int, int, int, int]:
+        return b.body_words, max((len(t.rows) for t in b.tables), default=0), len(b.key_judgments), len(b.tables)
+
+    for step, floor in steps:
+        while measure(brief) > room:
+            body, rows, judgments, tables = size(brief)
+            if step == "body" and body > floor:
+                nxt = again(budget={"max_words": max(floor, int(body * 0.8))})
+            elif step == "rows" and rows > floor:
+                nxt = again(tables={"max_rows": rows - 1})
+            elif step == "judgments" and judgments > floor:
+                nxt = again(key_judgments={"items": judgments - 1, "words": min(profile.key_judgments.words or 40, 40)})
+            elif step == "tables" and tables > floor:
+                nxt = again(tables={"include": [t.kind for t in brief.tables[:-1]]})
+            else:
+                break
+            if size(nxt) == size(brief):  # nothing left to give at this step
+                break
+            brief = nxt
     # The cuts go in coarse steps: give the body back what room is left.
     while measure(brief) <= room and brief.body_words < limit:
         more = again(budget={"max_words": min(limit, int(max(brief.body_words, _MIN_BODY) * 1.25))})

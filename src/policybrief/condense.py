@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from policybrief.analysis import UNSATISFIABLE, Analysis, FloatArray
 from policybrief.lang.cohesion import cut_off, unfinished
-from policybrief.model import Block, BulletList, Paragraph, Section, block_words
+from policybrief.model import Block, BulletList, Paragraph, Section, Sentence, block_words
 
 Key = tuple[str, int, int | None]
 """(section id, block index, sentence index; None for a whole list or table)."""
@@ -54,6 +54,17 @@ def _broken(text: str) -> bool:
     t = text.lstrip(" \t\"'“‘(")
     unspaced = _UNSPACED.search(t) is not None  # Chinese and Japanese put no spaces between words
     return (len(t.split()) < 4 and not unspaced) or t[:1].islower()
+
+
+def _title_line(k: int, analysis: Analysis) -> bool:
+    """A paragraph that is one line without a sentence end and finishes nothing ("Funds recovered for awards paid
+    under Internal Revenue Code section 7623(b)"): a chart's title or a heading the reader kept as text."""
+    infos = analysis.sentences
+    text = infos[k].sentence.text.rstrip()
+    if infos[k].kind != "paragraph" or text.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'")):
+        return False
+    following = infos[k + 1].sentence.text if k + 1 < len(infos) else ""
+    return not unfinished(text) and not cut_off(text, following)
 
 
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
@@ -131,7 +142,7 @@ def units(
             if isinstance(block, Paragraph):
                 for s in block.sentences:
                     k = analysis.index.get(s.ref)
-                    if k is None or infos[k].kind == "label" or _broken(s.text):
+                    if k is None or infos[k].kind == "label" or _broken(s.text) or _title_line(k, analysis):
                         continue
                     members = closure_keys(k)
                     if members is not None:
@@ -200,9 +211,23 @@ def assemble(sections: list[Section], keep: set[Key]) -> dict[str, list[Block]]:
         for bi, block in enumerate(sec.blocks):
             if isinstance(block, Paragraph):
                 kept = tuple(s for si, s in enumerate(block.sentences) if (sec.id, bi, si) in keep)
-                if kept:
+                if kept and _rejoins(blocks, sec.blocks, bi, kept[0]):  # the rest of a sentence a page break cut
+                    prev = blocks[-1]
+                    assert isinstance(prev, Paragraph)
+                    blocks[-1] = Paragraph(prev.sentences + kept)
+                elif kept:
                     blocks.append(Paragraph(kept))
             elif (sec.id, bi, None) in keep:
                 blocks.append(block)
         out[sec.id] = blocks
     return out
+
+
+def _rejoins(kept: list[Block], source: tuple[Block, ...], bi: int, first: Sentence) -> bool:
+    """Whether `first` (the first kept sentence of source block `bi`) finishes the sentence the last kept
+    paragraph ends on, cut in two by a page break: printed as one paragraph, as the essay's author wrote it."""
+    before, this = (source[bi - 1], source[bi]) if bi > 0 else (None, None)
+    if not kept or not isinstance(kept[-1], Paragraph) or not isinstance(before, Paragraph) or not isinstance(this, Paragraph):
+        return False
+    last = before.sentences[-1]
+    return kept[-1].sentences[-1].ref == last.ref and first.ref == this.sentences[0].ref and cut_off(last.text, first.text)

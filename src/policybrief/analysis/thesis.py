@@ -25,6 +25,25 @@ ASSESSMENT = re.compile(
     r"robust|strong|significant|key|critical|substantial)\b",
     re.I,
 )
+HOUSEKEEPING = re.compile(
+    r"^(we|gao) (selected|interviewed|reviewed|analy[sz]ed|examined|surveyed|visited|met with|obtained|collected|"
+    r"conducted (this|our)|used|assessed the reliability|performed|are sending|provided a draft|will send)\b"
+    r"|^you (asked|requested) (us|that we)\b|^to address (our|this|these|the|each)( \w+){0,3} objectives?\b"
+    r"|^(our|the|this) (objectives?|review|audit) (was|were|is|are) to\b"
+    r"|^(this|the following) (section|subsection|chapter|appendix|table|figure)s? (covers?|describes?|presents?|"
+    r"provides?|lists?|contains?|outlines?|summari[sz]es|discusses)\b"
+    r"|\bkey ?words\b.{0,120}\b(must|shall)\b.{0,300}\b(rfc ?2119|bcp ?14)\b"
+    r"|^\[[ xX]\]",
+    re.I | re.S,
+)
+"""Sentences about the work rather than its substance, never in a summary: how it was done ("We interviewed
+officials..."), where copies go, what a section covers, the RFC 2119 key-word notice, checklist lines."""
+SELF_DESCRIPTION = re.compile(
+    r"^(this|the present) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study)s? "
+    r"(is|was|covers|describes|presents|provides|contains|outlines|sets out|summari[sz]es|examines|discusses)\b",
+    re.I,
+)
+"""What the document is ("This document is the Discussion Paper for..."): in a summary, never its bottom line."""
 THESIS_ROLES = ("summary", "findings", "conclusion")
 
 WEIGHTS = {"repeated": 1.0, "opening": 0.6, "role": 0.4, "marker": 0.5, "assessment": 0.15, "centrality": 0.5}
@@ -46,6 +65,8 @@ def scores(analysis: Analysis) -> FloatArray:
             continue
         if analysis.depends[k]:  # a thesis stands alone
             continue
+        if HOUSEKEEPING.search(info.sentence.text) or SELF_DESCRIPTION.match(info.sentence.text):
+            continue  # what the document is or how it was made is not what it concludes
         if info.position > EARLY and info.section_role not in THESIS_ROLES:
             continue  # a bottom line is stated early, or where the essay sums up
         text = info.sentence.text
