@@ -4,6 +4,7 @@ CommonMark's rules, simplified: a run of delimiters can open emphasis when it is
 and close it when right-flanking; `_` inside a word ("snake_case") does neither; runs pair with the nearest
 opener of the same character, two delimiters at a time where both have two ("the rule of three" kept). What pairs
 is removed; what does not is text ("5 * 3"), except a stray `**`, which is broken emphasis and never a word.
+Text struck through (`~~deleted~~`) is deleted text, removed with its marks.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def delimiters(text: str, dead: list[tuple[int, int]]) -> list[Edit]:
             can_open, can_close = left, right
         runs.append(_Run(ch, a, b, can_open, can_close))
     openers: list[_Run] = []
+    struck: list[tuple[int, int]] = []
     for run in runs:
         while run.can_close and run.left > 0:
             k = _opener_for(openers, run)
@@ -78,6 +80,8 @@ def delimiters(text: str, dead: list[tuple[int, int]]) -> list[Edit]:
             use = 2 if op.left >= 2 and run.left >= 2 else 1
             if run.char == "~" and use < 2:
                 break
+            if run.char == "~":
+                struck.append((op.start, run.end))
             op.back += use
             run.front += use
             del openers[k + 1 :]  # delimiters between them can no longer match
@@ -85,8 +89,11 @@ def delimiters(text: str, dead: list[tuple[int, int]]) -> list[Edit]:
                 openers.pop(k)
         if run.can_open and run.left > 0:
             openers.append(run)
-    out = []
+    # Struck-through text is deleted text (a tracked change): it goes whole, with whatever markup is inside it.
+    out = [Edit(a, b, "", "strikethrough") for a, b in struck]
     for run in runs:
+        if any(a <= run.start and run.end <= b for a, b in struck):
+            continue
         if run.char == "*" and run.end - run.start >= 2 and run.left > 0 and (run.can_open or run.can_close):
             run.front, run.back = run.end - run.start, 0  # a stray "**" of broken emphasis: never a word
         if run.left <= 0:

@@ -15,7 +15,8 @@ words it stands for, each with its kind (see `lang.cleanup`):
   `<https://...>` (the address is the text), and `[text]` where the document defines that label;
 - `escape`: `\\[`, `\\*`, `\\_`, `\\#` become the character;
 - Markdown only: `code` (the backticks of a code span; its content is kept verbatim and nothing in it is touched)
-  and `emphasis` (`*`, `_`, `**`, `~~` delimiters that pair up the CommonMark way, and stray `**`).
+  and `emphasis` (`*`, `_`, `**`, `~~` delimiters that pair up the CommonMark way, and stray `**`), and
+  `strikethrough` (`~~deleted text~~`, removed whole).
 
 A heading (`heading=True`) in plain text also loses emphasis that wraps it whole ("**Background**").
 """
@@ -105,7 +106,9 @@ def edits(text: str, *, markdown: bool, heading: bool = False, references: Colle
         pos = _handle(sc, m)
     out = _merge([], sc.out)
     if markdown:
-        out = _merge(out, emphasis.delimiters(text, [(e.start, e.end) for e in out] + sc.protected))
+        marks = emphasis.delimiters(text, [(e.start, e.end) for e in out] + sc.protected)
+        struck = [e for e in marks if e.kind == "strikethrough"]  # deleted text goes whole, links inside it too
+        out = _merge(struck, _merge(out, [e for e in marks if e.kind != "strikethrough"]))
     elif heading:
         out = _merge(out, emphasis.wrapping(text, [(e.start, e.end) for e in out]))
     return out

@@ -68,7 +68,13 @@ def content_piece(content: str, first_line: int, lines: SourceLines, cursor: int
         pos = line.find(row, cursor) if k == 0 and cursor else line.rfind(row)
         if pos < 0 and "|" in row:
             pos = line.find(row.replace("|", "\\|"), cursor)
-        if row:
+        text = row.lstrip(" \t")
+        if row and pos < 0 and text and (found := line.rfind(text)) >= 0:
+            # Indentation markdown-it made of a tab: the words are the source's own, the made-up spaces are left out.
+            parts.append((text, a + found))
+            first = a + found if first < 0 else first
+            last = a + found + len(text)
+        elif row:
             if pos >= 0:
                 parts.append((row, a + pos))
                 first = a + pos if first < 0 else first
