@@ -166,3 +166,32 @@ def test_a_pointer_elsewhere_or_a_footnote_is_not_a_row(tmp_path):
                  "110 GAO, Data Governance: Agencies Made Progress, GAO-26-107551 (Washington, D.C.: 2026).\n")
     assert [r.item.text.split()[:3] for r in rows["limitations"]] == [["The", "new", "format"]]
     assert not rows["drivers"] and [r.item.text[:8] for r in rows["key_judgments"]] == ["We found"]
+
+
+def test_a_row_the_brief_already_prints_is_not_repeated_in_its_table(tmp_path):
+    from policybrief.compose import compose
+    from policybrief.profiles.schema import Profile
+
+    p = tmp_path / "p.md"
+    p.write_text("# Proposal\n\n## Design\n\nThe scheduler gains a new queue for batch jobs that wait for capacity.\n\n"
+                 "## Drawbacks\n\nThe new queue makes the scheduler harder to debug for cluster operators.\n\n"
+                 "## Alternatives\n\nA separate scheduler was considered and rejected for its cost.\n", encoding="utf-8")
+    doc = read_essay(p)
+    analysis = analyse(doc)
+    assert [r.item.text[:13] for r in tables(analysis)["limitations"]] == ["The new queue"]
+    prof = {"id": "t", "title": "T", "summary": {"sentences": 1}, "tables": {"include": ["limitations"], "columns": ["item", "section"]}}
+    brief = compose(doc, analysis, Profile.model_validate(prof))
+    body = [s.text for sec in brief.sections for b in sec.blocks for s in getattr(b, "sentences", ())]
+    assert any(t.startswith("The new queue") for t in body) and not brief.tables
+    short = compose(doc, analysis, Profile.model_validate({**prof, "sections": {"exclude": ["role:limitations"]}}))
+    assert [r.item.text[:13] for t in short.tables for r in t.rows] == ["The new queue"]  # not printed: in the table
+
+
+def test_evidence_is_prose_not_a_table_row_or_a_heading_left_in_the_text(tmp_path):
+    rows = _rows(tmp_path, "# Review\n\n## Challenges\n\nOne challenge is that agencies cannot share disclosures with each other.\n\n"
+                 "Total 739 757 858 785 743 891 agencies share disclosures with each other rarely.\n\n"
+                 "Agencies Cannot Share Disclosures With Each Other\n\n"
+                 "## Background\n\nOfficials said that agencies cannot share disclosures because the statute forbids it.\n"
+                 )["limitations"]
+    assert [r.item.text[:13] for r in rows] == ["One challenge"]
+    assert [e.text[:9] for e in rows[0].evidence] == ["Officials"]

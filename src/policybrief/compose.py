@@ -24,6 +24,7 @@ from policybrief.model import (
     FindingsTable,
     ListItem,
     Section,
+    block_sentences,
     block_words,
 )
 from policybrief.outputs import essay_id
@@ -262,9 +263,19 @@ def compose(doc: Document, analysis: Analysis, profile: Profile, scores: Scores 
     summary = tuple(analysis.sentences[k].sentence for k in picked)
     found = find_tables(analysis) if profile.tables.include else {}
     with_evidence = "evidence" in profile.tables.columns
+    # A row stated in a sentence the brief already prints would repeat it: the table leaves it out.
+    printed = {s.ref for s in summary} | {s.ref for it in key_items for s in it.sentences}
+    printed |= {s.ref for sec in body for b in sec.blocks for s in block_sentences(b)}
     shown = {
         kind: _top_rows(
-            [r for r in found.get(kind, []) if r.evidence or not with_evidence], analysis, scores, profile.tables.max_rows
+            [
+                r
+                for r in found.get(kind, [])
+                if (r.evidence or not with_evidence) and not (r.source == "prose" and r.item.ref in printed)
+            ],
+            analysis,
+            scores,
+            profile.tables.max_rows,
         )
         for kind in profile.tables.include
     }

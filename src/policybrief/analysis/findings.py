@@ -105,6 +105,7 @@ _POINTER = re.compile(
 )
 """Not a row: a sentence that points elsewhere for its substance ("The reasons ... are discussed above"), or a
 footnote left in the text by a PDF conversion ("110 GAO, Data Governance: ...")."""
+_NUMBER_RUN = re.compile(r"(?:(?<!\S)[$€£]?\d[\d.,]*%?\s+){4,}")
 _DETAIL = re.compile(r"^(this|these|that|those|it|they|such)\b", re.I)
 """A recommendation's detail ("This should include guidance ..."): its subject is the one before."""
 _ALTERNATIVES = re.compile(
@@ -271,7 +272,13 @@ def _index(analysis: Analysis) -> _Index:
     terms = [set(ts) for ts in m.terms]
     postings: dict[str, list[int]] = {}
     for k, info in enumerate(analysis.sentences):
-        if info.kind == "paragraph" and k not in analysis.duplicates and info.section_role != "back-matter":
+        if (
+            info.kind == "paragraph"
+            and not info.fragment  # a heading kept as text, half a sentence
+            and k not in analysis.duplicates
+            and info.section_role != "back-matter"
+            and not _NUMBER_RUN.search(info.sentence.text)  # a table's row run into the text: "Total 739 757 858 785"
+        ):
             for t in terms[k]:
                 postings.setdefault(t, []).append(k)
     return _Index(
