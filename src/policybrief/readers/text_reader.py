@@ -55,7 +55,7 @@ def _as_metadata(data: dict[object, object]) -> dict[str, str]:
 
 
 def title_from_path(path: Path) -> str:
-    return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or "Essay"
+    return re.sub(r"[-_.]+", " ", path.stem).strip().capitalize() or "Essay"  # "govreport_08.report" -> "Govreport 08 report"
 
 
 def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Document:
