@@ -327,3 +327,18 @@ def test_random_text_as_markdown_never_crashes(tmp_path_factory, parts):
         from policybrief.errors import InputError
 
         assert isinstance(exc, InputError), exc
+
+
+def test_the_date_a_document_states_at_its_top(tmp_path):
+    body = "\n\n## Findings\n\nThe office paid awards faster in every year of the review period than before.\n"
+    md = tmp_path / "r.md"
+    md.write_text("# Review\n\n**Report:** GAO-26-1 | **Published:** 2026-03-03 | **Source:** GAO" + body, encoding="utf-8")
+    assert read_essay(md).meta("date") == "2026-03-03"
+    txt = tmp_path / "t.txt"
+    txt.write_text("Review of awards\n\nDate: March 3, 2026" + body, encoding="utf-8")
+    assert read_essay(txt).meta("date") == "2026-03-03"
+    (tmp_path / "t.yaml").write_text("date: '2026-04-01'\n", encoding="utf-8")
+    assert read_essay(txt).meta("date") == "2026-04-01"  # the sidecar wins
+    late = tmp_path / "late.md"
+    late.write_text("# Review" + body * 8 + "\nPublished: 2020-01-01\n", encoding="utf-8")
+    assert read_essay(late).meta("date") == ""  # a date deep in the text is not the document's

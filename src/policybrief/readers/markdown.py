@@ -30,7 +30,7 @@ from policybrief.readers.headings import DEFAULT_PARAMS, HeadingParams
 from policybrief.readers.mdsource import MAX_NESTING, SourceLines, content_piece, definitions, flatten, lost_runs, truncated
 from policybrief.readers.pieces import Piece, join
 from policybrief.readers.raw import RawDocument, RawElement, RawHeading, RawList, RawPara, RawTable
-from policybrief.readers.text_reader import sidecar_metadata, split_front_matter, titled
+from policybrief.readers.text_reader import sidecar_metadata, split_front_matter, stated_date, titled
 from policybrief.readers.titles import split_title
 from policybrief.readers.unmarked import few_marked_headings, promote_unmarked
 
@@ -228,6 +228,8 @@ def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Doc
     meta = sidecar_metadata(path)
     front, body_start = split_front_matter(text, str(path))
     meta.update(front)
+    if "date" not in meta and (date := stated_date(text[body_start:])):
+        meta["date"] = date
     elements, silent = parse_markdown(text, body_start)
     if few_marked_headings(elements, params):
         elements = promote_unmarked(elements, text, params)

@@ -54,6 +54,28 @@ def _as_metadata(data: dict[object, object]) -> dict[str, str]:
     return out
 
 
+_DATE_LINE = re.compile(
+    r"(?im)^(?:.*[|>]\s*)?[*_]*(?:published|date|dated|issued)[*_]*\s*:\s*[*_]*\s*"
+    r"(\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4})\b"
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_HEAD_LINES = 12
+
+
+def stated_date(text: str) -> str | None:
+    """The date the document states near its top ("**Published:** 2026-03-03", "Date: March 3, 2026"), as
+    YYYY-MM-DD; None when its first lines state none."""
+    head = "\n".join(text.lstrip("\ufeff").splitlines()[:_HEAD_LINES])
+    m = _DATE_LINE.search(head)
+    if m is None:
+        return None
+    value = m.group(1)
+    if value[0].isdigit():
+        return value
+    month, day, year = re.match(r"([a-z]+)\.? (\d{1,2}), (\d{4})", value, re.I).groups()  # type: ignore[union-attr]
+    return f"{year}-{_MONTHS.index(month[:3].lower()) + 1:02d}-{int(day):02d}"
+
+
 def title_from_path(path: Path) -> str:
     return re.sub(r"[-_.]+", " ", path.stem).strip().capitalize() or "Essay"  # "govreport_08.report" -> "Govreport 08 report"
 
@@ -64,6 +86,8 @@ def read(path: Path, data: bytes, params: HeadingParams = DEFAULT_PARAMS) -> Doc
     meta = sidecar_metadata(path)
     front, body_start = split_front_matter(text, str(path))
     meta.update(front)
+    if "date" not in meta and (date := stated_date(text[body_start:])):
+        meta["date"] = date
     # Blank out the front matter so offsets still point into the file as read.
     body = " " * body_start + text[body_start:] if body_start else text
     raw = parse_text(body, params)
