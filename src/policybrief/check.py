@@ -86,7 +86,9 @@ def _flow(part: str, sentences: Sequence[Sentence], analysis: Analysis, table_ki
 def _unfinished(last: Sentence, analysis: Analysis) -> bool:
     """A sentence cut off mid-phrase, or by a page break (the essay goes on in lower case)."""
     k = analysis.index.get(last.ref)
-    following = analysis.sentences[k + 1].sentence.text if k is not None and k + 1 < len(analysis.sentences) else ""
+    if k is None or analysis.sentences[k].kind != "paragraph":  # code runs on without full stops
+        return False
+    following = analysis.sentences[k + 1].sentence.text if k + 1 < len(analysis.sentences) else ""
     return unfinished(last.text) or cut_off(last.text, following)
 
 

@@ -153,6 +153,8 @@ def units(
                 if block.role in skip_lists:
                     continue
                 members_l: frozenset[Key] | None = frozenset({(sec.id, bi, None)})
+                if any(UNSATISFIABLE in analysis.closure(k) for k in _item_sentences(block, analysis)):
+                    continue  # an item that says "as noted above": the list is never quoted
                 lead = analysis.index.get(block.lead_in.ref) if block.lead_in else None
                 if lead is not None:
                     more = closure_keys(lead)
@@ -162,6 +164,10 @@ def units(
             else:
                 out.append(_Unit(sec.id, frozenset({(sec.id, bi, None)}), LIST_SCORE["other"], len(out)))
     return out
+
+
+def _item_sentences(block: BulletList, analysis: Analysis) -> list[int]:
+    return [k for it in block.items for s in it.sentences if (k := analysis.index.get(s.ref)) is not None]
 
 
 def _words(key: Key, blocks: dict[str, tuple[Block, ...]]) -> int:

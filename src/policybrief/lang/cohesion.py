@@ -163,7 +163,8 @@ def cut_off(text: str, following: str) -> bool:
     """A sentence a page break cut in two: no sentence end, and the text after it goes on in lower case
     ("...information that leads to an SEC" / "enforcement action ..."). Quoted only with its other half."""
     t, f = text.rstrip(), following.lstrip(" \t\"'“‘(")
-    return bool(t) and not t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]")) and f[:1].islower()
+    ends = t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]"))
+    return bool(t) and not ends and f[:1].islower() and len(f.split()) >= 3  # not a note's label ("a.")
 
 
 def _demonstrative(t: str) -> str | None:
