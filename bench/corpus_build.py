@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import CORPUS  # noqa: E402
 
-from policybrief import pipeline  # noqa: E402
+from policybrief import commands, pipeline  # noqa: E402
 from policybrief.check import dangling, repeats  # noqa: E402
 from policybrief.profiles import load_profiles  # noqa: E402
 
@@ -121,7 +121,7 @@ def main() -> None:
         compose_s = time.perf_counter() - t0
         t1 = time.perf_counter()
         out = Path(tmp) / "out"
-        results, _warnings = pipeline.build(pipeline.Job(tuple(docs), None, formats=formats, out=out), jobs=2)
+        results, _warnings = commands.build(pipeline.Job(tuple(docs), None, formats=formats, out=out), jobs=2)
         build_s = time.perf_counter() - t1
         failed = [r for r in results if r.error]
         problems += [f"FAILED FILE {Path(r.essay).name} {r.audience} {r.format}: {r.error}" for r in failed]

@@ -995,7 +995,7 @@ def test_stopped_build_leaves_no_worker_and_writes_nothing_after(tmp_path, how):
 
 
 def test_jobs_are_capped_at_the_cpus(tmp_path, monkeypatch):
-    from policybrief import pipeline, workers
+    from policybrief import commands, pipeline, workers
 
     cpus = workers.cpu_count()
     proc = run_cli("build", str(SEED), "-a", "principals", "-f", "pdf", "--jobs", "1000", "--out", str(tmp_path / "out"),
@@ -1006,7 +1006,7 @@ def test_jobs_are_capped_at_the_cpus(tmp_path, monkeypatch):
     started: list[int] = []
     real = workers.start_pool
     monkeypatch.setattr(workers, "start_pool", lambda n, *a: started.append(n) or real(n, *a))
-    pipeline.build(pipeline.Job((SEED,), ("principals",), formats=("md",), out=tmp_path / "lib"), jobs=1000)
+    commands.build(pipeline.Job((SEED,), ("principals",), formats=("md",), out=tmp_path / "lib"), jobs=1000)
     assert started == [cpus - 1]  # the library caps too: the parent renders as well
 
 

@@ -1,4 +1,4 @@
-"""The command line: parse options, call `pipeline`, print. A `BriefError` becomes one line and exit code 2."""
+"""The command line: parse options, call `commands`, print. A `BriefError` becomes one line and exit code 2."""
 
 from __future__ import annotations
 
@@ -76,10 +76,10 @@ def inspect(
 
     Example: policybrief inspect seeds/china-russia-partnership.txt --json
     """
-    from policybrief import pipeline
+    from policybrief import commands
     from policybrief.report import inspect_text
 
-    data = pipeline.inspect(essay, fmt)
+    data = commands.inspect(essay, fmt)
     if as_json:
         _print_json({k: data[k] for k in ("sections", "lists", "title", "words", "cleanups", "duplicates", "warnings")})
     else:
@@ -100,11 +100,11 @@ def summarize(
 
     Example: policybrief summarize seeds/china-russia-partnership.txt --words 120 --audience defense-planners
     """
-    from policybrief import pipeline
+    from policybrief import commands
 
     if words is not None and sentences is not None:
         raise BriefError("give --words or --sentences, not both")
-    data = pipeline.summarize(essay, words=words, sentences=sentences, audience=audience, templates=templates, fmt=fmt)
+    data = commands.summarize(essay, words=words, sentences=sentences, audience=audience, templates=templates, fmt=fmt)
     if as_json:
         _print_json(data)
     else:
@@ -123,10 +123,10 @@ def plan(
 
     Example: policybrief plan seeds/china-russia-partnership.txt -a principals -a economic-energy
     """
-    from policybrief import pipeline
+    from policybrief import commands
     from policybrief.report import plan_text
 
-    plans = pipeline.plan(essay, audience or None, templates, fmt, packaged=not no_packaged)
+    plans = commands.plan(essay, audience or None, templates, fmt, packaged=not no_packaged)
     _warn(w for p in plans for w in p.warnings)
     _print(plan_text(plans))
     if any(p.error for p in plans):
@@ -151,10 +151,10 @@ def check(
     """
     import dataclasses
 
-    from policybrief import pipeline
+    from policybrief import commands, pipeline
     from policybrief.report import check_text
 
-    reports = pipeline.check(pipeline.Job((essay,), tuple(audience) or None, templates, fmt, packaged=not no_packaged))
+    reports = commands.check(pipeline.Job((essay,), tuple(audience) or None, templates, fmt, packaged=not no_packaged))
     if as_json:
         _print_json([{**dataclasses.asdict(r), "budget_used": r.budget_used} for r in reports])
     else:
@@ -188,7 +188,7 @@ def build(
 
     Example: policybrief build seeds/china-russia-partnership.txt --all --format docx,pdf --out briefs
     """
-    from policybrief import pipeline
+    from policybrief import commands, pipeline
     from policybrief.report import results_table
     from policybrief.workers import cpu_count
 
@@ -197,7 +197,7 @@ def build(
     if jobs is not None and jobs > (cpus := cpu_count()):
         sys.stderr.write(f"policybrief: note: --jobs {jobs} is more than the {cpus} CPU(s) here; using {cpus}\n")
         jobs = cpus
-    results, warnings = pipeline.build(job, jobs=jobs, progress=not as_json)
+    results, warnings = commands.build(job, jobs=jobs, progress=not as_json)
     _warn(warnings)
     if as_json:
         _print_json([r.as_dict() for r in results])
@@ -258,17 +258,17 @@ def email(
 
     Example: PB_SMTP_PASSWORD=... policybrief email essay.txt --all --send --smtp-host smtp.example.gov --smtp-user analyst
     """
-    from policybrief import pipeline
+    from policybrief import commands, pipeline
     from policybrief.report import email_table
 
     _audiences_or_all(audience, all_audiences)
     settings = None
     if send and not dry_run:
-        settings = pipeline.smtp_settings(
+        settings = commands.smtp_settings(
             smtp_host, smtp_port, smtp_security, smtp_user, retries=retries, retry_wait=retry_wait, prompt=_prompt_password()
         )
     job = pipeline.Job((essay,), tuple(audience) or None, templates, input_format, _formats(fmt), out, not no_packaged)
-    results = pipeline.email(
+    results = commands.email(
         job, to=to, cc=cc, bcc=bcc, sender=sender, send=send, smtp=settings, dry_run=dry_run, max_mb=max_mb, strict=strict
     )
     _warn(w if w.startswith(f"{r.audience}:") else f"{r.audience}: {w}" for r in results for w in r.warnings)
@@ -341,9 +341,9 @@ def audiences_validate(
 
     Example: policybrief audiences validate my-templates/audiences/energy-minister.yaml --templates my-templates --essay report.md
     """
-    from policybrief import pipeline
+    from policybrief import commands
 
-    _print(pipeline.validate_profiles(paths or [], essay, templates, packaged=not no_packaged))
+    _print(commands.validate_profiles(paths or [], essay, templates, packaged=not no_packaged))
 
 
 @templates_app.command("init")

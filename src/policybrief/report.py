@@ -15,9 +15,9 @@ from policybrief.model import Document, FindingRow, Paragraph, Section, Sentence
 if TYPE_CHECKING:
     from policybrief.analysis import Analysis
     from policybrief.check import Report
+    from policybrief.commands import Plan
     from policybrief.delivery.package import EmailResult
     from policybrief.outputs import Result
-    from policybrief.pipeline import Plan
 
 
 def outline(doc: Document) -> dict[str, Any]:
