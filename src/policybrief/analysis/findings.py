@@ -99,12 +99,19 @@ NOT_FINDING_SECTIONS = re.compile(r"\b(mitigat\w*|advantages?|benefits?|pros|exa
 _MITIGATION = re.compile(r"\b(risks?|threats?)[- ](mitigation|reduction)\b", re.I)
 """A "risk mitigation prototype" is about mitigating; "Risks and Mitigations" names both."""
 _POINTER = re.compile(
-    r"\b(discussed|described|explained|mentioned|noted|covered|outlined|listed) (above|below|earlier|previously|later)\b"
-    r"|^\d{1,3}\s+(see\b|gao\b|id\.|ibid)",
+    r"\b(discussed|described|explained|mentioned|noted|covered|outlined|listed) (above|below|earlier|previously|later)\b",
     re.I,
 )
-"""Not a row: a sentence that points elsewhere for its substance ("The reasons ... are discussed above"), or a
-footnote left in the text by a PDF conversion ("110 GAO, Data Governance: ...")."""
+_FOOTNOTE = re.compile(r"\d{1,3}\s+(see\b|gao\b|id\.|ibid)", re.I)
+
+
+def _points_elsewhere(text: str) -> bool:
+    """Not a row: a sentence that points elsewhere for its substance ("The reasons ... are discussed above"), or a
+    footnote left in the text by a PDF conversion ("110 GAO, Data Governance: ...")."""
+    if _FOOTNOTE.match(text):
+        return True
+    low = text.lower()
+    return any(w in low for w in ("above", "below", "earlier", "previously", "later")) and _POINTER.search(text) is not None
 _NUMBER_RUN = re.compile(r"(?:(?<!\S)[$€£]?\d[\d.,]*%?\s+){4,}")
 _DETAIL = re.compile(r"^(this|these|that|those|it|they|such)\b", re.I)
 """A recommendation's detail ("This should include guidance ..."): its subject is the one before."""
@@ -181,7 +188,7 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
             elif isinstance(block, Paragraph):
                 for s in block.sentences:
                     k = analysis.index.get(s.ref)
-                    if k is None or analysis.sentences[k].fragment or _POINTER.search(s.text):
+                    if k is None or analysis.sentences[k].fragment or _points_elsewhere(s.text):
                         continue
                     stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
                     if "recommendations" in (stated, prose_kind) and (RESPONSE.search(s.text) or _DETAIL.match(s.text)):

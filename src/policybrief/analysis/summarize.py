@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from policybrief.analysis import UNSATISFIABLE, Analysis
 from policybrief.analysis.scoring import Scores, score
-from policybrief.analysis.thesis import HOUSEKEEPING, thesis
+from policybrief.analysis.thesis import housekeeping, thesis
 
 REDUNDANCY = 0.5
 """Cosine similarity above which a candidate repeats a picked sentence and is skipped."""
@@ -29,7 +29,7 @@ def eligible(analysis: Analysis, sections: Iterable[str] | None = None, exclude:
     for k, info in enumerate(analysis.sentences):
         if info.fragment or k in analysis.duplicates or k in skip or analysis.answer[k] is not None:
             continue
-        if HOUSEKEEPING.search(info.sentence.text):
+        if housekeeping(info.sentence.text):
             continue
         if info.section_role == "back-matter":
             continue

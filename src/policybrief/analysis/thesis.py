@@ -25,19 +25,27 @@ ASSESSMENT = re.compile(
     r"robust|strong|significant|key|critical|substantial)\b",
     re.I,
 )
-HOUSEKEEPING = re.compile(
-    r"^(we|gao) (selected|interviewed|reviewed|analy[sz]ed|examined|surveyed|visited|met with|obtained|collected|"
+_HOUSEKEEPING = re.compile(
+    r"(we|gao) (selected|interviewed|reviewed|analy[sz]ed|examined|surveyed|visited|met with|obtained|collected|"
     r"conducted (this|our)|used|assessed the reliability|performed|are sending|provided a draft|will send)\b"
-    r"|^you (asked|requested) (us|that we)\b|^to address (our|this|these|the|each)( \w+){0,3} objectives?\b"
-    r"|^(our|the|this) (objectives?|review|audit) (was|were|is|are) to\b"
-    r"|^(this|the following) (section|subsection|chapter|appendix|table|figure)s? (covers?|describes?|presents?|"
+    r"|you (asked|requested) (us|that we)\b|to address (our|this|these|the|each)( \w+){0,3} objectives?\b"
+    r"|(our|the|this) (objectives?|review|audit) (was|were|is|are) to\b"
+    r"|(this|the following) (section|subsection|chapter|appendix|table|figure)s? (covers?|describes?|presents?|"
     r"provides?|lists?|contains?|outlines?|summari[sz]es|discusses)\b"
-    r"|\bkey ?words\b.{0,120}\b(must|shall)\b.{0,300}\b(rfc ?2119|bcp ?14)\b"
-    r"|^\[[ xX]\]",
-    re.I | re.S,
+    r"|\[[ xX]\]",
+    re.I,
 )
-"""Sentences about the work rather than its substance, never in a summary: how it was done ("We interviewed
-officials..."), where copies go, what a section covers, the RFC 2119 key-word notice, checklist lines."""
+_RFC2119 = re.compile(r"\bkey ?words\b.{0,120}\b(must|shall)\b.{0,300}\b(rfc ?2119|bcp ?14)\b", re.I | re.S)
+
+
+def housekeeping(text: str) -> bool:
+    """A sentence about the work rather than its substance, never in a summary: how it was done ("We interviewed
+    officials..."), where copies go, what a section covers, the RFC 2119 key-word notice, checklist lines."""
+    if _HOUSEKEEPING.match(text):  # anchored: one try per sentence
+        return True
+    return ("2119" in text or "BCP" in text.upper()) and _RFC2119.search(text) is not None
+
+
 SELF_DESCRIPTION = re.compile(
     r"^(this|the present) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study)s? "
     r"(is|was|covers|describes|presents|provides|contains|outlines|sets out|summari[sz]es|examines|discusses)\b",
@@ -65,7 +73,7 @@ def scores(analysis: Analysis) -> FloatArray:
             continue
         if analysis.depends[k]:  # a thesis stands alone
             continue
-        if HOUSEKEEPING.search(info.sentence.text) or SELF_DESCRIPTION.match(info.sentence.text):
+        if housekeeping(info.sentence.text) or SELF_DESCRIPTION.match(info.sentence.text):
             continue  # what the document is or how it was made is not what it concludes
         if info.position > EARLY and info.section_role not in THESIS_ROLES:
             continue  # a bottom line is stated early, or where the essay sums up
