@@ -355,7 +355,7 @@ def main() -> None:
             if sig:
                 note = f"{r['left']} process(es) left, {r['late']} file(s) written after"
             ok = (r["code"] != "timeout" and float(str(r["rss"])) < MAX_MB and float(str(r["wall"])) < MAX_S
-                  and (len(lines) <= 1 or r["code"] == 0)  # an error is one line; a build that succeeds may warn
+                  and (len(lines) <= 1 or (r["code"] == 0 and "Traceback" not in str(r["stderr"])))  # a success may warn
                   and not r["left"] and not r["late"])
             rows.append((name, str(r["code"]), f"{float(str(r['rss'])):.0f}", str(r["procs"]), f"{float(str(r['wall'])):.2f}",
                          "ok" if ok else "OVER", (first[:100] + ("..." if len(first) > 100 else "")) + (f" [{note}]" if note else "")))

@@ -106,6 +106,9 @@ def test_corpus_briefs_have_no_dangling_sentence(rel):
     ("It is also likely that costs will rise again next year.", "additive"),
     ("As previously discussed, the office lacks staff.", "outside"),
     ("As discussed above, the office lacks staff.", "outside"),
+    ("As noted, the office lacks staff.", "outside"),
+    ("As noted by the IMF, inflation rose in every region.", "none"),
+    ("As described in the 2019 treaty, each party may inspect.", "none"),
     ("Table 9 provides information on awards by year.", "outside"),
     ("As Figure 1 illustrates, awards fell after 2020.", "outside"),
     ("Figure 4 and Figure 5 explore the trend by region.", "outside"),
@@ -218,3 +221,20 @@ def test_a_cut_sentence_prints_as_one_paragraph_and_a_chart_title_is_not_prose(t
     paras = [" ".join(s.text for s in b.sentences) for sec in brief.sections for b in sec.blocks if isinstance(b, Paragraph)]
     assert any(p.endswith("because this could be used to show which sanctions were associated with a disclosure.") for p in paras)
     assert not any("Funds recovered" in p for p in paras)
+
+
+def test_chinese_prose_and_a_sentence_in_brackets_are_quoted(tmp_path):
+    from policybrief.analysis import analyse
+    from policybrief.profiles.schema import Profile
+    from policybrief.readers import read_essay
+
+    text = ("# 中俄关系评估\n\n## 分析\n\n能源贸易是两国关系的核心支柱，天然气管道项目不断推进。\n\n"
+            "军事合作方面，两国定期举行联合演习，技术转让也在增加。\n\n## Data quality\n\n"
+            "(The figures for the last year are provisional and may change.)\n")
+    (tmp_path / "zh.md").write_text(text, encoding="utf-8")
+    doc = read_essay(tmp_path / "zh.md")
+    analysis = analyse(doc)
+    assert not any(i.kind == "label" or i.fragment for i in analysis.sentences)
+    brief = compose(doc, analysis, Profile.model_validate({"id": "t", "title": "T", "summary": {"sentences": 1}}))
+    body = [s.text for sec in brief.sections for b in sec.blocks for s in getattr(b, "sentences", ())]
+    assert brief.summary and any("(The figures" in t for t in body) and any("联合演习" in t for t in body + [s.text for s in brief.summary])

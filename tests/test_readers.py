@@ -342,3 +342,12 @@ def test_the_date_a_document_states_at_its_top(tmp_path):
     late = tmp_path / "late.md"
     late.write_text("# Review" + body * 8 + "\nPublished: 2020-01-01\n", encoding="utf-8")
     assert read_essay(late).meta("date") == ""  # a date deep in the text is not the document's
+    other = tmp_path / "o.md"
+    other.write_text("# Review\n\nDate: 3 March 2026" + body, encoding="utf-8")
+    assert read_essay(other).meta("date") == "2026-03-03"
+    other.write_text("# Review\n\nPublished: 2026-02-30" + body, encoding="utf-8")
+    assert read_essay(other).meta("date") == ""  # no such day: not taken
+    other.write_text("---\ndate: 2026-13-45\n---\n# Review" + body, encoding="utf-8")
+    from conftest import assert_user_error, run_cli
+
+    assert_user_error(run_cli("inspect", str(other)), "o.md:2", "not a valid date")

@@ -9,12 +9,12 @@ the best units anywhere, while they fit; then smaller units fill what is left, s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from policybrief.analysis import UNSATISFIABLE, Analysis, FloatArray
 from policybrief.lang.cohesion import cut_off, unfinished
+from policybrief.lang.sentences import UNSPACED, ends_sentence
 from policybrief.model import Block, BulletList, Paragraph, Section, Sentence, block_words
 
 Key = tuple[str, int, int | None]
@@ -52,7 +52,7 @@ def _broken(text: str) -> bool:
     rest of a sentence a page break cut ("for EM sites or ensure projects stay on track."); it is quoted only
     when the sentence it finishes pulls it in."""
     t = text.lstrip(" \t\"'“‘(")
-    unspaced = _UNSPACED.search(t) is not None  # Chinese and Japanese put no spaces between words
+    unspaced = UNSPACED.search(t) is not None  # Chinese and Japanese put no spaces between words
     return (len(t.split()) < 4 and not unspaced) or t[:1].islower()
 
 
@@ -61,13 +61,12 @@ def _title_line(k: int, analysis: Analysis) -> bool:
     under Internal Revenue Code section 7623(b)"): a chart's title or a heading the reader kept as text."""
     infos = analysis.sentences
     text = infos[k].sentence.text.rstrip()
-    if infos[k].kind != "paragraph" or text.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'")):
+    if infos[k].kind != "paragraph" or ends_sentence(text, ":;"):
         return False
     following = infos[k + 1].sentence.text if k + 1 < len(infos) else ""
     return not unfinished(text) and not cut_off(text, following)
 
 
-_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def units(

@@ -116,6 +116,7 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     if len(text) > MAX_CHARS:
         raise YamlSyntaxError(f"YAML document is larger than {MAX_CHARS // 1_000_000} MB", 1)
     loader = _Loader(text)
+    node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
         if node is not None:
@@ -123,9 +124,25 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
         data = loader.construct_document(node) if node is not None else None
     except RecursionError:  # the pure-Python loader, without libyaml's own depth limit
         raise YamlSyntaxError("nested too deeply", 1) from None
+    except (ValueError, OverflowError) as exc:  # a scalar YAML reads as a date that is none ("2026-13-45")
+        raise YamlSyntaxError(f"not a valid date or number: {exc}", _first_date_line(node)) from None
     finally:
         loader.dispose()
     return node, data
+
+
+def _first_date_line(node: yaml.Node | None) -> int:
+    """The line of the first scalar YAML would read as a timestamp (where a bad date most likely is), else 1."""
+    todo = [node] if node is not None else []
+    while todo:
+        n = todo.pop(0)
+        if isinstance(n, yaml.ScalarNode) and n.tag == "tag:yaml.org,2002:timestamp":
+            return n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            todo += [x for kv in n.value for x in kv]
+        elif isinstance(n, yaml.SequenceNode):
+            todo += list(n.value)
+    return 1
 
 
 def load_with_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:

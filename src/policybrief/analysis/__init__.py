@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from policybrief.analysis.vectors import TermMatrix
 from policybrief.lang.cohesion import ANSWERS, Lean, is_hypothetical, lean
+from policybrief.lang.sentences import UNSPACED, ends_sentence
 from policybrief.lang.words import content_terms, stem
 from policybrief.model import BulletList, Caption, Document, Paragraph, Sentence, SourceRef
 
@@ -103,10 +104,10 @@ class Analysis:
 
 
 def _is_fragment(text: str) -> bool:
-    words = text.split()
-    if len(words) < 6:
+    short = len(text.strip()) < 12 if UNSPACED.search(text) else len(text.split()) < 6  # no spaces: count characters
+    if short:
         return True
-    if not text.rstrip("”’\"')]").endswith((".", "!", "?")):
+    if not ends_sentence(text):
         return True
     return text[:1].islower()
 
@@ -122,7 +123,7 @@ def is_label(text: str) -> bool:
     """A paragraph of a few words and no sentence ending ("Cost Performance [49]", "Schedule Performance"): a chart's
     or a form's label left in the text, never quoted as prose."""
     t = text.strip()
-    return len(t.split()) < 5 and not t.rstrip("”’\"')]").endswith((".", "!", "?", ":"))
+    return len(t.split()) < 5 and not UNSPACED.search(t) and not ends_sentence(t, ":")
 
 
 def looks_like_code(text: str) -> bool:

@@ -70,7 +70,8 @@ STATES: dict[TableKind, re.Pattern[str]] = {
     ),
     "recommendations": re.compile(
         r"^(we|gao|crs|the committee) recommends?\b|\bshould\b|^((conversely|alternatively|similarly|likewise|further|"
-        r"additionally|in addition|also),\s*)?(congress|policymakers|lawmakers|legislators)( \w+){0,2} (could|might|may)\b",
+        r"additionally|in addition|also),\s*)?(congress|parliament|the legislature|policymakers|lawmakers|legislators|"
+        r"ministers|the government)( \w+){0,2} (could|might|may)\b(?! have\b)",
         re.I,
     ),
     "key_judgments": re.compile(r"^(we|gao) (found|find|concluded?)\b|^(in|overall|in sum|in conclusion)\b.*\bfound\b", re.I),
@@ -102,7 +103,7 @@ _POINTER = re.compile(
     r"\b(discussed|described|explained|mentioned|noted|covered|outlined|listed) (above|below|earlier|previously|later)\b",
     re.I,
 )
-_FOOTNOTE = re.compile(r"\d{1,3}\s+(see\b|gao\b|id\.|ibid)", re.I)
+_FOOTNOTE = re.compile(r"\d{1,3}\s+((see|id\.|ibid)\b|[A-Z]{2,}[A-Za-z]*,)")  # "110 GAO, Data ...", "3 See ..."
 
 
 def _points_elsewhere(text: str) -> bool:

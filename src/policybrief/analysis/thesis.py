@@ -27,7 +27,7 @@ ASSESSMENT = re.compile(
 )
 _HOUSEKEEPING = re.compile(
     r"(we|gao) (selected|interviewed|reviewed|analy[sz]ed|examined|surveyed|visited|met with|obtained|collected|"
-    r"conducted (this|our)|used|assessed the reliability|performed|are sending|provided a draft|will send)\b"
+    r"conducted (this|our)|used(?! to\b)|assessed the reliability|performed|are sending|provided a draft|will send)\b"
     r"|you (asked|requested) (us|that we)\b|to address (our|this|these|the|each)( \w+){0,3} objectives?\b"
     r"|(our|the|this) (objectives?|review|audit) (was|were|is|are) to\b"
     r"|(this|the following) (section|subsection|chapter|appendix|table|figure)s? (covers?|describes?|presents?|"

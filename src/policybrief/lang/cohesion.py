@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from policybrief.lang.sentences import ends_sentence
+
 LeanKind = Literal["none", "connective", "referential", "additive", "outside"]
 
 _CONNECTIVE = re.compile(
@@ -67,7 +69,8 @@ _OUTSIDE = re.compile(
     r"^(as )?(fig(ure)?|table|chart|graph|exhibit)\.? ?\d+[a-z]?( and (fig(ure)?|table|chart|graph|exhibit)\.? ?\d+[a-z]?)? "
     r"(shows?|illustrates?|depicts?|presents?|summari[sz]es|lists?|compares?|provides?|explores?|gives?|displays?|"
     r"describes?|outlines?)|"
-    r"^as (previously |already |earlier )?(mentioned|noted|discussed|described|shown|explained|stated|outlined)\b|"
+    r"^as (previously |already |earlier )?(mentioned|noted|discussed|described|shown|explained|stated|outlined)\b"
+    r"(?! (by|in|on|at|for|under|with|from|during)\b)|"
     r"(the |in the )?(next|previous|following|preceding|last|subsequent) (chapter|section|part)s?\b)",
     re.I,
 )
@@ -154,7 +157,7 @@ def unfinished(text: str) -> bool:
     """A sentence cut off mid-phrase ("...in areas including", "...the difference between"): the text that
     finishes it follows (often a list, or the next paragraph after a page break), so it is never quoted alone."""
     t = text.rstrip()
-    if not t or t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]")):
+    if not t or ends_sentence(t, ":;"):
         return False
     return bool(_DANGLING_END.search(" " + " ".join(t.split()[-2:])))  # the last two words: "such as", "e.g"
 
@@ -163,8 +166,7 @@ def cut_off(text: str, following: str) -> bool:
     """A sentence a page break cut in two: no sentence end, and the text after it goes on in lower case
     ("...information that leads to an SEC" / "enforcement action ..."). Quoted only with its other half."""
     t, f = text.rstrip(), following.lstrip(" \t\"'“‘(")
-    ends = t.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]"))
-    return bool(t) and not ends and f[:1].islower() and len(f.split()) >= 3  # not a note's label ("a.")
+    return bool(t) and not ends_sentence(t, ":;") and f[:1].islower() and len(f.split()) >= 3  # not a note's label ("a.")
 
 
 def _demonstrative(t: str) -> str | None:

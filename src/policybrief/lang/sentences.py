@@ -84,3 +84,19 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def split(text: str) -> list[str]:
     """The sentences of `text` as strings."""
     return [text[a:b] for a, b in split_spans(text)]
+
+
+_CLOSERS = "\"'”’)]）」』"
+_ENDS = (".", "!", "?", "…", "。", "！", "？", "．")
+
+
+def ends_sentence(text: str, also: str = "") -> bool:
+    """Whether `text` ends as a sentence does, after any closing quotes or brackets: a full stop, question or
+    exclamation mark (Latin or full-width), or one of `also` (":;" where a colon or semicolon counts)."""
+    t = text.rstrip().rstrip(_CLOSERS)
+    return t.endswith(_ENDS) or (bool(also) and t.endswith(tuple(also)))
+
+
+UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+"""Chinese and Japanese script, written without spaces between words."""
+

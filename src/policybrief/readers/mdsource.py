@@ -56,9 +56,9 @@ class SourceLines:
 
 def content_piece(content: str, first_line: int, lines: SourceLines, cursor: int = 0) -> Piece:
     """The piece of source that markdown-it's `content` stands for: each line found at the end of its source line
-    (after the quote marks, list marks or indentation markdown-it took off), line breaks copied. A line that cannot be
-    found as written (a tab markdown-it expanded, a `\\|` in a table cell) is inserted, so the difference is
-    reported."""
+    (after the quote marks, list marks or indentation markdown-it took off), line breaks copied. A line whose words
+    are found but not its leading spaces (a tab markdown-it expanded into indentation) is copied without them; a line
+    that cannot be found as written (a `\\|` in a table cell) is inserted, so the difference is reported."""
     parts: list[tuple[str, int | None]] = []
     rows = content.split("\n")
     first = last = -1

@@ -6,6 +6,7 @@ one (a title line over the first heading), else the file name.
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def _as_metadata(data: dict[object, object]) -> dict[str, str]:
 
 _DATE_LINE = re.compile(
     r"(?im)^(?:.*[|>]\s*)?[*_]*(?:published|date|dated|issued)[*_]*\s*:\s*[*_]*\s*"
-    r"(\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4})\b"
+    r"(\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4}|"
+    r"\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4})\b"
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _HEAD_LINES = 12
@@ -70,10 +72,17 @@ def stated_date(text: str) -> str | None:
     if m is None:
         return None
     value = m.group(1)
-    if value[0].isdigit():
-        return value
-    month, day, year = re.match(r"([a-z]+)\.? (\d{1,2}), (\d{4})", value, re.I).groups()  # type: ignore[union-attr]
-    return f"{year}-{_MONTHS.index(month[:3].lower()) + 1:02d}-{int(day):02d}"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        year, month, day = (int(x) for x in value.split("-"))
+    else:
+        words = re.findall(r"[a-z]+|\d+", value, re.I)  # "March 3, 2026" or "3 March 2026"
+        name = next(w for w in words if w.isalpha())
+        day, year = (int(w) for w in words if w.isdigit())
+        month = _MONTHS.index(name[:3].lower()) + 1
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:  # "2026-02-30": not a date, so not the document's
+        return None
 
 
 def title_from_path(path: Path) -> str:

@@ -389,6 +389,8 @@ class PdfWriter(BriefWriter):
             initialFontName=self.font,
         )
         frame = Frame(self.doc.leftMargin, self.doc.bottomMargin, self.doc.width, self.doc.height, id="body")
+        # What a flowable gets on an empty page: the frame less its paddings.
+        self.frame_height = self.doc.height - frame.topPadding - frame.bottomPadding
         self.doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         self.width = self.doc.width
         self.story: list[Any] = []
@@ -409,7 +411,7 @@ class PdfWriter(BriefWriter):
         data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
         total = sum(widths) or 1
         t = _Rows(data, colWidths=[self.width * w / total for w in widths], repeatRows=1, splitByRow=1, hAlign="LEFT")
-        t.page_height = self.doc.height
+        t.page_height = self.frame_height
         t.setStyle(
             TableStyle(
                 [
@@ -450,7 +452,7 @@ class PdfWriter(BriefWriter):
         else:
             inner = [RLParagraph(m(" ".join(s.text for s in self.brief.summary)), st["body"])]
         box = _Box([[inner]], colWidths=[self.width], splitInRow=1)
-        box.page_height = self.doc.height
+        box.page_height = self.frame_height
         box.setStyle(
             TableStyle(
                 [
