@@ -43,6 +43,8 @@ class Report:
     repeats: tuple[Problem, ...]
     body_words: int
     budget: int | None
+    pages: int | None = None
+    """The profile's page budget: a brief fitted to its pages may use few of its words."""
 
     @property
     def budget_used(self) -> float | None:
@@ -158,5 +160,5 @@ def repeats(brief: Brief) -> list[Problem]:
     return out
 
 
-def check(brief: Brief, analysis: Analysis, budget: int | None) -> Report:
-    return Report(brief.profile_id, tuple(dangling(brief, analysis)), tuple(repeats(brief)), brief.body_words, budget)
+def check(brief: Brief, analysis: Analysis, budget: int | None, pages: int | None = None) -> Report:
+    return Report(brief.profile_id, tuple(dangling(brief, analysis)), tuple(repeats(brief)), brief.body_words, budget, pages)

@@ -112,7 +112,8 @@ def check(job: Job) -> list[Report]:
         if item.error is not None:
             raise item.error
         assert item.brief is not None and item.analysis is not None and item.profile is not None
-        out.append(check_brief(item.brief, item.analysis, item.profile.profile.budget.max_words))
+        budget = item.profile.profile.budget
+        out.append(check_brief(item.brief, item.analysis, budget.max_words, budget.pages))
     return out
 
 

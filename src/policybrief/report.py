@@ -210,6 +210,7 @@ def check_text(reports: Sequence[Report]) -> str:
     out = []
     for r in reports:
         used = f"{r.body_words} of {r.budget} words ({r.budget_used:.0%})" if r.budget else f"{r.body_words} words"
+        used += f", fitted to {r.pages} page(s)" if r.pages else ""
         out.append(f"{r.audience}: body {used}; {len(r.dangling)} dangling; {len(r.repeats)} repeated")
         out += [f"   dangling {p}" for p in r.dangling]
         out += [f"   repeated {p}" for p in r.repeats]
