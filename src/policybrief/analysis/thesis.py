@@ -43,7 +43,8 @@ def housekeeping(text: str) -> bool:
     officials..."), where copies go, what a section covers, the RFC 2119 key-word notice, checklist lines."""
     if _HOUSEKEEPING.match(text):  # anchored: one try per sentence
         return True
-    return ("2119" in text or "BCP" in text.upper()) and _RFC2119.search(text) is not None
+    notice = len(text) < 2000 and ("2119" in text or "BCP" in text.upper())  # the notice is a sentence or two
+    return notice and _RFC2119.search(text) is not None
 
 
 SELF_DESCRIPTION = re.compile(
