@@ -20,6 +20,10 @@ CONTENTS_TITLE = "Contents"
 APPENDIX_TITLE = "Appendix: where each sentence comes from"
 COLUMN_TITLES = {"item": "Item", "evidence": "Evidence from the essay", "section": "Discussed in"}
 APPENDIX_COLUMNS = ("Sentence", "Place in the essay")
+PDF_FINDINGS_WIDTHS = {"item": 2.0, "evidence": 3.6, "section": 1.4}
+"""A findings table's columns, relative widths, in the PDF (and in its page estimate, `writers.measure`)."""
+PDF_HEADING_SPACE = {1: (0.9, 4.0), 2: (0.7, 3.0)}
+"""Per heading level in the PDF: space before (times the heading's size) and after (points)."""
 
 
 class BriefWriter(ABC):

@@ -11,13 +11,12 @@ from __future__ import annotations
 import math
 
 from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
-from policybrief.writers.layout import BriefWriter, render, title_lines
+from policybrief.writers.layout import PDF_FINDINGS_WIDTHS, PDF_HEADING_SPACE, BriefWriter, render, title_lines
 from policybrief.writers.style import PAGE_MM, Style
 
 CHAR_EM = 0.53
 """Average width of a character of running text, in ems of the font size (DejaVu Sans, the default font)."""
 _PT_PER_MM = 72 / 25.4
-_FINDINGS_WIDTHS = {"item": 2.0, "evidence": 3.6, "section": 1.4}
 
 
 class Measure(BriefWriter):
@@ -43,8 +42,8 @@ class Measure(BriefWriter):
 
     def _heading(self, text: str, level: int) -> None:
         size = self.style.sizes.h1 if level == 1 else self.style.sizes.h2
-        before = size * (0.9 if level == 1 else 0.7)
-        self._add(before + self._text(text, size * 1.08, size * 1.3, after=4 if level == 1 else 3))
+        before, after = PDF_HEADING_SPACE[1 if level == 1 else 2]
+        self._add(size * before + self._text(text, size * 1.08, size * 1.3, after=after))
 
     def _para(self, text: str) -> None:
         self._add(self._text(text, self.body, self.body * 1.4, after=self.body * 0.6))
@@ -105,7 +104,7 @@ class Measure(BriefWriter):
 
     def findings_table(self, table: FindingsTable, header: list[str], rows: list[list[str]]) -> None:
         self._heading(table.title, 1)
-        self._table([header, *rows], [_FINDINGS_WIDTHS[c] for c in table.columns])
+        self._table([header, *rows], [PDF_FINDINGS_WIDTHS[c] for c in table.columns])
 
     def source_note(self, text: str) -> None:
         self._add(10 + self._text(text, self.small, self.small * 1.35))

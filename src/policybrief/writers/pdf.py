@@ -42,7 +42,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from policybrief.errors import RenderError
 from policybrief.lang.cleanup import printable
 from policybrief.model import Brief, BriefSection, BulletList, FindingsTable, Paragraph, Table
-from policybrief.writers.layout import APPENDIX_COLUMNS, BriefWriter, title_lines
+from policybrief.writers.layout import APPENDIX_COLUMNS, PDF_FINDINGS_WIDTHS, PDF_HEADING_SPACE, BriefWriter, title_lines
 from policybrief.writers.style import Style
 
 
@@ -299,8 +299,8 @@ def _styles(style: Style, font: str) -> dict[str, ParagraphStyle]:
             fontSize=sizes.h1,
             leading=sizes.h1 * 1.3,
             textColor=accent,
-            spaceBefore=sizes.h1 * 0.9,
-            spaceAfter=4,
+            spaceBefore=sizes.h1 * PDF_HEADING_SPACE[1][0],
+            spaceAfter=PDF_HEADING_SPACE[1][1],
         ),
         "h2": ParagraphStyle(
             "h2",
@@ -309,8 +309,8 @@ def _styles(style: Style, font: str) -> dict[str, ParagraphStyle]:
             fontSize=sizes.h2,
             leading=sizes.h2 * 1.3,
             textColor=accent,
-            spaceBefore=sizes.h2 * 0.7,
-            spaceAfter=3,
+            spaceBefore=sizes.h2 * PDF_HEADING_SPACE[2][0],
+            spaceAfter=PDF_HEADING_SPACE[2][1],
         ),
         "body": body,
         "meta": ParagraphStyle("meta", parent=body, fontSize=sizes.small + 1, leading=(sizes.small + 1) * 1.35, spaceAfter=1),
@@ -358,8 +358,6 @@ def _layout_problem(message: str, doc: BaseDocTemplate) -> str:
 
 class PdfWriter(BriefWriter):
     """A platypus story built part by part, then laid out once in `finish`."""
-
-    FINDINGS_WIDTHS = {"item": 2.0, "evidence": 3.6, "section": 1.4}
 
     def __init__(self, brief: Brief, style: Style) -> None:
         super().__init__(brief, style)
@@ -494,7 +492,7 @@ class PdfWriter(BriefWriter):
 
     def findings_table(self, table: FindingsTable, header: list[str], rows: list[list[str]]) -> None:
         self._heading(table.title, 1)
-        self._table(header, rows, [self.FINDINGS_WIDTHS[x] for x in table.columns])
+        self._table(header, rows, [PDF_FINDINGS_WIDTHS[x] for x in table.columns])
 
     def source_note(self, text: str) -> None:
         self.story.append(Spacer(1, 10))
