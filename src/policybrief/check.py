@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from policybrief.analysis import UNSATISFIABLE, Analysis
-from policybrief.lang.cohesion import cut_off, unfinished
 from policybrief.model import Block, Brief, BulletList, Paragraph, Sentence
 
 _KIND_WORDS = {
@@ -85,15 +84,6 @@ def _flow(part: str, sentences: Sequence[Sentence], analysis: Analysis, table_ki
     return problems
 
 
-def _unfinished(last: Sentence, analysis: Analysis) -> bool:
-    """A sentence cut off mid-phrase, or by a page break (the essay goes on in lower case)."""
-    k = analysis.index.get(last.ref)
-    if k is None or analysis.sentences[k].kind != "paragraph":  # code runs on without full stops
-        return False
-    following = analysis.sentences[k + 1].sentence.text if k + 1 < len(analysis.sentences) else ""
-    return unfinished(last.text) or cut_off(last.text, following)
-
-
 def _continues(last: Sentence, nxt: Block | None, analysis: Analysis) -> bool:
     """Whether the block printed next starts with the essay's sentence right after `last`."""
     k = analysis.index.get(last.ref)
@@ -119,9 +109,10 @@ def dangling(brief: Brief, analysis: Analysis) -> list[Problem]:
                 flow += block.sentences
                 last = block.sentences[-1].text.rstrip()
                 nxt = sec.blocks[i + 1] if i + 1 < len(sec.blocks) else None
+                k = analysis.index.get(block.sentences[-1].ref)
                 if last.endswith(":") and not isinstance(nxt, BulletList):
                     problems.append(Problem(sec.title, last, "a lead-in quoted without its list"))
-                elif _unfinished(block.sentences[-1], analysis) and not _continues(block.sentences[-1], nxt, analysis):
+                elif k is not None and analysis.unfinished(k) and not _continues(block.sentences[-1], nxt, analysis):
                     problems.append(Problem(sec.title, last, "an unfinished sentence quoted without the text that finishes it"))
             elif isinstance(block, BulletList):
                 if block.lead_in:

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from policybrief.analysis import UNSATISFIABLE, Analysis, FloatArray
-from policybrief.lang.cohesion import cut_off, unfinished
+from policybrief.lang.cohesion import cut_off
 from policybrief.lang.sentences import UNSPACED, ends_sentence
 from policybrief.model import Block, BulletList, Paragraph, Section, Sentence, block_words
 
@@ -59,12 +59,8 @@ def _broken(text: str) -> bool:
 def _title_line(k: int, analysis: Analysis) -> bool:
     """A paragraph that is one line without a sentence end and finishes nothing ("Funds recovered for awards paid
     under Internal Revenue Code section 7623(b)"): a chart's title or a heading the reader kept as text."""
-    infos = analysis.sentences
-    text = infos[k].sentence.text.rstrip()
-    if infos[k].kind != "paragraph" or ends_sentence(text, ":;"):
-        return False
-    following = infos[k + 1].sentence.text if k + 1 < len(infos) else ""
-    return not unfinished(text) and not cut_off(text, following)
+    info = analysis.sentences[k]
+    return info.kind == "paragraph" and not ends_sentence(info.sentence.text, ":;") and not analysis.unfinished(k)
 
 
 
@@ -95,9 +91,7 @@ def units(
             if nxt >= len(infos) or infos[nxt].section != infos[j].section or infos[nxt].sentence.ref.block != ref.block:
                 return None
             more.add(nxt)
-        elif infos[j].kind == "paragraph" and (
-            unfinished(text) or (j + 1 < len(infos) and cut_off(text, infos[j + 1].sentence.text))
-        ):  # "...in areas including", "...leads to an SEC" / "enforcement action": only with what finishes it
+        elif analysis.unfinished(j):  # "...in areas including", "...leads to an SEC" / "enforcement action": with what finishes it
             nxt = j + 1
             if nxt >= len(infos) or infos[nxt].section != infos[j].section:
                 return None

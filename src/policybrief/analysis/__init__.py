@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from policybrief.analysis.vectors import TermMatrix
-from policybrief.lang.cohesion import ANSWERS, Lean, is_hypothetical, lean
+from policybrief.lang.cohesion import ANSWERS, Lean, cut_off, is_hypothetical, lean, unfinished
 from policybrief.lang.sentences import UNSPACED, ends_sentence
 from policybrief.lang.words import content_terms, stem
 from policybrief.model import BulletList, Caption, Document, Paragraph, Sentence, SourceRef
@@ -88,6 +88,15 @@ class Analysis:
     """Per sentence that is a premise or question the essay answers right after it ("If ... then this could..."
     then "On the other hand, ..."): the answering sentence; else None. A brief never quotes the premise without
     the answer."""
+
+    def unfinished(self, k: int) -> bool:
+        """Sentence `k`, of a paragraph, stops short of its end: cut off mid-phrase ("...in areas including") or by
+        a page break (the essay goes on in lower case); the sentence after it finishes it."""
+        info = self.sentences[k]
+        if info.kind != "paragraph":  # code runs on without full stops
+            return False
+        following = self.sentences[k + 1].sentence.text if k + 1 < len(self.sentences) else ""
+        return unfinished(info.sentence.text) or cut_off(info.sentence.text, following)
 
     def closure(self, k: int) -> tuple[int, ...]:
         """`k` and everything it leans on, transitively, in source order (UNSATISFIABLE first when it cannot be met)."""
