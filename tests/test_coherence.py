@@ -16,6 +16,21 @@ BEFORE = ROOT / "tests" / "data" / "briefs-before"
 AUDIENCES = ["asia-desk", "congressional-staff", "defense-planners", "economic-energy", "principals"]
 
 
+def _essay(tmp_path, text: str, name: str = "r.md"):
+    """The essay `text`, read and analysed."""
+    from policybrief.analysis import analyse
+    from policybrief.readers import read_essay
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    doc = read_essay(tmp_path / name)
+    return doc, analyse(doc)
+
+
+def _body(brief) -> list[str]:
+    """The brief's body sentences, in order (paragraphs only)."""
+    return [s.text for sec in brief.sections for b in sec.blocks for s in getattr(b, "sentences", ())]
+
+
 def test_check_flags_the_dangling_sentences_of_the_old_briefs(analysis):
     """The sample's five briefs as the code made them before this check existed (tests/data/briefs-before)."""
     flagged: dict[str, set[str]] = {}
@@ -153,37 +168,27 @@ def test_outside_pointers_and_unfinished_sentences_are_never_quoted_alone(tmp_pa
 
 
 def test_chart_labels_and_cut_off_sentence_ends_are_never_quoted_alone(tmp_path):
-    from policybrief.analysis import analyse
     from policybrief.profiles.schema import Profile
-    from policybrief.readers import read_essay
 
     filler = " ".join(f"Site {n} reported steady progress on its dredging works during the year." for n in range(12))
     text = ("# Review\n\n## Results\n\n" + filler + "\n\nharbour costs ($ millions)\n\n"
             "harbour costs rose at every site or stayed at their peak.\n\nHarbour costs.\n\n" + filler + "\n")
-    (tmp_path / "r.md").write_text(text, encoding="utf-8")
-    doc = read_essay(tmp_path / "r.md")
-    analysis = analyse(doc)
+    doc, analysis = _essay(tmp_path, text)
     prof = Profile.model_validate({"id": "t", "title": "T", "focus": {"harbour costs": 5}, "budget": {"max_words": 40},
                                    "summary": {"sentences": 1}, "tables": {"include": []}})
     brief = compose(doc, analysis, prof)
-    printed = [s.text for s in brief.summary] + [
-        s.text for sec in brief.sections for b in sec.blocks for s in getattr(b, "sentences", ())
-    ]
+    printed = [s.text for s in brief.summary] + _body(brief)
     assert printed and not any("harbour costs" in t.lower() for t in printed), printed
     assert [i.kind for i in analysis.sentences if i.sentence.text == "harbour costs ($ millions)"] == ["label"]
 
 
 def test_a_sentence_cut_by_a_page_break_comes_with_its_other_half(tmp_path):
     from policybrief import condense
-    from policybrief.analysis import analyse
-    from policybrief.readers import read_essay
 
     filler = " ".join(f"Office {n} reported steady progress on its caseload during the year." for n in range(10))
     text = ("# Review\n\n## Awards\n\n" + filler + "\n\nThe programme pays awards to people who report violations that lead to an SEC"
             "\n\nenforcement action with sanctions of more than one million dollars.\n\n" + filler + "\n")
-    (tmp_path / "r.md").write_text(text, encoding="utf-8")
-    doc = read_essay(tmp_path / "r.md")
-    analysis = analyse(doc)
+    doc, analysis = _essay(tmp_path, text)
     k = next(k for k, i in enumerate(analysis.sentences) if i.sentence.text.endswith("an SEC"))
     block = analysis.sentences[k].sentence.ref.block
     (unit,) = [u for u in condense.units(list(doc.sections), analysis, analysis.centrality, set(), set())
@@ -203,18 +208,14 @@ def test_a_sentence_cut_by_a_page_break_comes_with_its_other_half(tmp_path):
 
 
 def test_a_cut_sentence_prints_as_one_paragraph_and_a_chart_title_is_not_prose(tmp_path):
-    from policybrief.analysis import analyse
     from policybrief.model import Paragraph
     from policybrief.profiles.schema import Profile
-    from policybrief.readers import read_essay
 
     text = ("# Review\n\n## Awards\n\nAwards rose in every year of the review, and the office paid them faster than before.\n\n"
             "Funds recovered for awards paid under the Internal Revenue Code\n\n"
             "To shield the identities of whistleblowers, officials do not report the sanctions because this\n\n"
             "could be used to show which sanctions were associated with a disclosure.\n")
-    (tmp_path / "r.md").write_text(text, encoding="utf-8")
-    doc = read_essay(tmp_path / "r.md")
-    analysis = analyse(doc)
+    doc, analysis = _essay(tmp_path, text)
     prof = Profile.model_validate({"id": "t", "title": "T", "summary": {"sentences": 1}, "tables": {"include": []},
                                    "key_judgments": False})
     brief = compose(doc, analysis, prof)
@@ -224,17 +225,13 @@ def test_a_cut_sentence_prints_as_one_paragraph_and_a_chart_title_is_not_prose(t
 
 
 def test_chinese_prose_and_a_sentence_in_brackets_are_quoted(tmp_path):
-    from policybrief.analysis import analyse
     from policybrief.profiles.schema import Profile
-    from policybrief.readers import read_essay
 
     text = ("# 中俄关系评估\n\n## 分析\n\n能源贸易是两国关系的核心支柱，天然气管道项目不断推进。\n\n"
             "军事合作方面，两国定期举行联合演习，技术转让也在增加。\n\n## Data quality\n\n"
             "(The figures for the last year are provisional and may change.)\n")
-    (tmp_path / "zh.md").write_text(text, encoding="utf-8")
-    doc = read_essay(tmp_path / "zh.md")
-    analysis = analyse(doc)
+    doc, analysis = _essay(tmp_path, text, "zh.md")
     assert not any(i.kind == "label" or i.fragment for i in analysis.sentences)
     brief = compose(doc, analysis, Profile.model_validate({"id": "t", "title": "T", "summary": {"sentences": 1}}))
-    body = [s.text for sec in brief.sections for b in sec.blocks for s in getattr(b, "sentences", ())]
+    body = _body(brief)
     assert brief.summary and any("(The figures" in t for t in body) and any("联合演习" in t for t in body + [s.text for s in brief.summary])
