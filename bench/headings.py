@@ -195,19 +195,19 @@ def tuning_cases(cases: Sequence[Case]) -> list[Case]:
 
 def tune(cases: Sequence[Case], l2: float = 1.0) -> HeadingParams:
     """Weights from a logistic regression on the evidence of every candidate line of `cases`, scaled so the
-    strongest is 2; then the threshold that gives the best mean F1 over folders (plain path) on the same cases."""
+    strongest is 2; then the threshold that gives the best mean F1 over folders (plain path) on the same cases,
+    averaged over neighbouring thresholds."""
     ev = gather(cases)
     w = fit_weights(ev, l2)
     scale = 2.0 / max(np.abs(w[:-1]).max(), 1e-9)
     weights = {name: round(float(v * scale), 2) for name, v in zip(FEATURES, w[:-1], strict=True)}
     base = replace(DEFAULT_PARAMS, **weights)
-    best, best_score = base, -1.0
-    for t in np.arange(-4.0, 4.0, 0.05):
-        cand = replace(base, threshold=round(float(t), 2))
-        sc = objective(ev, cand)
-        if sc > best_score + 1e-9:
-            best, best_score = cand, sc
-    return best
+    grid = [round(float(t), 2) for t in np.arange(-4.0, 4.0, 0.05)]
+    scores = np.array([objective(ev, replace(base, threshold=t)) for t in grid])
+    # The objective is flat near its top and jagged within the flat part (one document's lines cross together), so
+    # the best single step is luck: take the best average over a window of +-0.15 instead, the middle of the plateau.
+    smooth = np.convolve(scores, np.ones(7) / 7, mode="same")
+    return replace(base, threshold=grid[int(np.argmax(smooth))])
 
 
 # --- Reporting
