@@ -351,3 +351,53 @@ def test_the_date_a_document_states_at_its_top(tmp_path):
     from conftest import assert_user_error, run_cli
 
     assert_user_error(run_cli("inspect", str(other)), "o.md:2", "not a valid date")
+
+
+PROSE = "The agency reviewed the programme over two years and reported its results to the committee in full.\n\n"
+
+
+@pytest.mark.parametrize("line", [
+    "Jane Doe, Director, doej@agency.example",  # a contact line
+    "Automated answering system: (800) 555-0100",  # a telephone number
+    "Variable** **Description** **Source",  # a table's bold header row run together
+    "Rural schools 0.97 (0.82, 1.14)",  # a table row ending in an interval
+    "Regional offices 3,255 38 13",  # a table row ending in figures
+    "$562.1",  # a cell with no words
+    "(in millions)",  # a unit line
+    "N/A Yes N/A N/A",  # answers in a table row
+    "38 Office of Budget, _Reminder of New Requirements_",  # a footnote citing a work
+    "8 ABC-24-106192",  # a footnote citing a report number
+    "March 5, 2026",  # a date alone
+    "Version 1.0, updated 14 January 2025",  # a version line
+    "N/A",  # an answer
+    "TBD -- not decided yet",
+    "Similarly, article 3 states",  # a sentence's opening
+    "The following requirements will be added to the annex",  # a lead-in
+    "NOTE",  # an admonition's label
+    "NSF National Science Foundation",  # a line of a list of abbreviations
+])
+def test_lines_that_are_never_headings(tmp_path, line):
+    """Standing alone between blank lines above prose, each line has a heading's layout but is something else:
+    contact details, table rows, footnotes, dates, answers, openings of sentences, abbreviations."""
+    p = tmp_path / "r.txt"
+    p.write_text("Review of the Programme\n\nBackground\n\n" + PROSE + line + "\n\n" + PROSE, encoding="utf-8")
+    assert [s.title for s in read_essay(p).walk() if s.heading_ref is not None] == ["Background"]
+
+
+@pytest.mark.parametrize("line", ["Phase 1 and 2", "Years 2020 to 2024", "2 The \"Grey Zone\" Problem",
+                                  "US Strategy Review", "What Is Next (and When?)", "No Action Alternative"])
+def test_headings_that_look_a_little_like_those_lines(tmp_path, line):
+    p = tmp_path / "r.txt"
+    p.write_text("Review of the Programme\n\nBackground\n\n" + PROSE + line + "\n\n" + PROSE, encoding="utf-8")
+    assert [s.title for s in read_essay(p).walk() if s.heading_ref is not None] == ["Background", line]
+
+
+def test_contents_entries_are_not_headings(tmp_path):
+    """A table of contents (lines ending in page numbers) is not read as headings; the headings it lists are."""
+    toc = "Contents\n\nBackground 2\n\nFindings 4\n\nRecommendations 7\n\n"
+    body = "".join(f"{h}\n\n{PROSE}" for h in ("Background", "Findings", "Recommendations"))
+    p = tmp_path / "r.txt"
+    p.write_text("Review of the Programme\n\n" + toc + body, encoding="utf-8")
+    titles = [s.title for s in read_essay(p).walk() if s.heading_ref is not None]
+    assert titles[-3:] == ["Background", "Findings", "Recommendations"]
+    assert not any(t.endswith(("2", "4", "7")) for t in titles)

@@ -39,6 +39,26 @@ _TRAILING = frozenset(
 )
 _PAGE_NUMBER = re.compile(r"[A-Za-z)][ .]+\d{1,3}$")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_NUMBER = r"[-+]?\(?[$€£]?\d[\d,]*(?:\.\d+)?%?\)?"
+_NOT_A_HEADING = re.compile(
+    r"[\w.+-]+@[\w-]+\.\w"  # an e-mail address: a contact line
+    r"|\(\d{3}\)\s*\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b"  # a telephone number
+    r"|\*\*\s+\*\*"  # bold cells run together: a table's header row made into a line
+    rf"|(?:(?:^|\s){_NUMBER}){{2,}}$"  # ends in two or more figures: a table row
+    r"|\(\s*-?\d[\d.]*,\s*-?\d[\d.]*\)$"  # ends in an interval "(0.35, 0.86)": a table row
+    r"|^\d{1,3}\s+(?:[^\n]*?,\s*)?(?:_\S|“|\")"  # a number, then (after a comma) a title: a footnote citing a work
+    r"|^\d{1,3}\s+(?-i:[A-Z]{2,})-\d"  # a number, then a report number ("8 GAO-24-106192"): a footnote
+    rf"|^(?:{_MONTH}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTH})\s+\d{{4}}$"  # a date and nothing else
+    rf"|^(?:version|v)\s?\d[\w.]*\b.*(?:\d{{1,2}},?\s+\d{{4}}|{_MONTH}\s+\d{{4}}|\d{{4}}-\d\d-\d\d)"  # "Version 1.0, updated 8 May 2026"
+    r"|^(?:n/?a|tb[ad]|none|yes|no|not applicable|unknown)\b\.?\s*(?:$|--|[-–—:(])"  # an answer: "N/A", "TBD -- later"
+    r"|^(?:additionally|similarly|moreover|furthermore|however|consequently|therefore|thus|likewise|meanwhile"
+    r"|nevertheless|nonetheless|conversely|accordingly|hence|specifically|notably|importantly|indeed|in addition"
+    r"|in contrast|in particular|for example|for instance|as a result|on the other hand),\s"  # a sentence's opening
+    r"|\b(?:the following|as follows|below is|below are|shown below|listed below)\b"  # a lead-in to what follows
+    r"|^(?:end\s+)?(?:note|warning|caution|tip)$"  # an admonition's label
+    r"|^\d{1,2}[.)]\s+>",  # a numbered quotation: a list item
+    re.I,
+)
 _DATELINE = re.compile(
     rf"\b(?:version|v)\s*\d|\b(?:updated|revised|draft|published)\b|\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b|"
     rf"\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b",
@@ -57,78 +77,78 @@ class HeadingParams:
     and scored on the other.
     """
 
-    title_case: float = 0.06
+    title_case: float = -0.05
     """Three in four significant words capitalised (or numbers)."""
-    lower_case_long: float = -0.85
+    lower_case_long: float = -0.87
     """Fewer than half the significant words capitalised in a line of more than eight words."""
-    numbered: float = 0.69
+    numbered: float = 0.65
     """Starts with a section number ("2.3", "2.", "IV.", "B.")."""
-    bare_number: float = 0.89
+    bare_number: float = 0.8
     """Starts with a bare number ("2 Findings"), which a footnote does too."""
     footnote_like: float = 0.0
     """...and has a comma, quotes or italics after it: "3 GAO, _Federal Programs_", a footnote."""
-    one_word: float = 0.16
+    one_word: float = 0.35
     """A single word (after any number): "Motivation", but also "No", "Rust", "Tables"."""
-    opening_comma: float = -0.47
+    opening_comma: float = 0.01
     """A comma after the first word ("Additionally, ...", "Similarly, article 3 states"): a sentence's opening."""
-    all_caps: float = 0.18
+    all_caps: float = 0.23
     """Two or more words, all in capitals."""
-    long_line: float = -0.33
+    long_line: float = -0.26
     """More than twelve words."""
-    very_long: float = -0.09
+    very_long: float = 0.06
     """More than sixteen words (a question heading can be that long; a line of prose often is)."""
-    blank_before: float = 1.17
+    blank_before: float = 1.1
     """A blank line (or the start of the text) before it."""
-    text_before: float = -1.17
+    text_before: float = -1.1
     """Text directly above it, no blank line between."""
-    blank_after: float = 1.37
+    blank_after: float = 1.36
     """A blank line (or the end of the text) after it."""
-    prose_after: float = 0.24
+    prose_after: float = 0.08
     """The next text is running prose: what a heading introduces."""
-    list_after: float = 0.23
+    list_after: float = 0.04
     """The next text is a list (a heading may introduce one; so does a lead-in line)."""
     table_after: float = -2.0
     """The next text is a pipe table."""
-    caption_subtitle: float = -0.56
+    caption_subtitle: float = -0.42
     """A caption above and a table below: the line is the table's subtitle ("In Trillions of Dollars")."""
-    heading_after: float = -0.04
+    heading_after: float = -0.06
     """The next text is a line that could be a heading itself and stands alone: a section over its subsection."""
-    short_after: float = 0.32
+    short_after: float = 0.21
     """The next text is another short line, not standing alone: an address block or an unmarked list, more likely."""
-    end_of_text: float = -0.75
+    end_of_text: float = -0.27
     """Nothing follows."""
-    after_colon: float = -0.61
+    after_colon: float = -0.63
     """The text before it ends with a colon: the line is the first item of an unmarked list."""
-    after_question: float = -0.39
+    after_question: float = -0.16
     """The text before it ends with a question mark: the line is an answer ("No", "N/A")."""
-    short_answer: float = -0.76
+    short_answer: float = 0.2
     """...and it is four words or fewer: "N/A", "No", "Not applicable"."""
-    after_caption: float = 0.1
+    after_caption: float = 0.11
     """The text before it is a caption ("Table 2. ..."): the line is the caption's subtitle ("In Millions")."""
-    runs_on: float = -1.44
+    runs_on: float = -1.33
     """The next line, directly below, starts in lower case: the line is the first of a wrapped paragraph."""
-    shorter_than_next: float = 0.13
+    shorter_than_next: float = 0.11
     """Text directly below that opens like a sentence and is much longer: a heading over its paragraph, not the
     first line of a wrapped one."""
-    link_only: float = -0.44
+    link_only: float = -0.46
     """The whole line is a Markdown link ("[Open Source Software FAQs](http://...)")."""
-    trailing_function_word: float = -1.86
+    trailing_function_word: float = -1.82
     """Ends on a word like "the", "of", "which": a line broken mid-sentence."""
-    lower_start: float = -0.36
+    lower_start: float = -0.15
     """One or two words starting in lower case, standing alone ("rustc", "cargo")."""
-    ends_with_number: float = 0.28
+    ends_with_number: float = 0.34
     """Ends in a number after a word: a table-of-contents line with its page number ("Background 4")."""
-    list_marker: float = -1.22
+    list_marker: float = -1.07
     """Reads as an ordered-list item too ("1. Introduction", "A. General")."""
-    marker_run: float = -1.28
+    marker_run: float = -0.55
     """...and the text before or after it is a list item as well: an ordered list, not a heading."""
-    dateline: float = -0.86
+    dateline: float = -0.19
     """A date or version line ("March 3, 2026", "Version 1.0, updated 14 January 2025")."""
-    mostly_digits: float = 0.05
+    mostly_digits: float = -0.12
     """More than half digits (a table row, a date line), a bare year excepted."""
-    question: float = 1.51
+    question: float = 1.43
     """Ends with a question mark ("What Is at Stake?")."""
-    threshold: float = 1.75
+    threshold: float = 1.5
     """The score a line must exceed to be a heading."""
     md_words_per_heading: float = 1500.0
     """Markdown with fewer `#` headings than one per this many words (or just one) has its unmarked headings
@@ -193,7 +213,7 @@ def _shape(raw: str) -> _Shape | None:
         return None
     if s.endswith(".") and not (num and num.group("rest").count(".") == 0):
         return None
-    if _CAPTION.match(s):
+    if _CAPTION.match(s) or _NOT_A_HEADING.search(s):
         return None
     body = num.group("rest") if num else s
     sentences = split_spans(body)
@@ -221,12 +241,65 @@ def could_be_heading(line: str) -> bool:
     return _shape(line.strip()) is not None
 
 
+_FIGURE = re.compile(r"[-+(]*[$€£]?\s?\d[\d,./:–-]*%?[)\]]*|n/?a|yes|no|[-–—$€£]|(?:m|b|tr)illions?|\[[a-z0-9 ]{1,3}\]|\*\*.*\*\*", re.I)
+
+
+def _table_cells(text: str) -> bool:
+    """A row of a table flattened into a line: no letters at all (a bare year aside), more than half of its words
+    figures, "N/A", "Yes" or dashes (at least two of them), or a bracket left open or closed by a cell wrapped
+    over two lines ("millions)", "(in millions)")."""
+    words = text.split()
+    if not any(c.isalpha() for c in text):
+        return not re.fullmatch(r"\d{4}", text)
+    figures = sum(bool(_FIGURE.fullmatch(w)) for w in words)
+    if figures >= 2 and 2 * figures > len(words):
+        return True
+    opened, closed = text.count("("), text.count(")")
+    return opened != closed or (text.startswith("(") and text.endswith(")"))
+
+
+def _glossary_entry(words: list[str]) -> bool:
+    """An abbreviation followed by what it stands for ("GSA General Services Administration"): a line of a list
+    of abbreviations. The abbreviation's letters are the initials of the words after it, in order."""
+    if len(words) < 3 or not re.fullmatch(r"[A-Z][A-Z0-9&-]*[A-Z0-9]", words[0]):
+        return False
+    letters = [c.lower() for c in words[0] if c.isalpha()]
+    initials = [w.lstrip("(\"'“‘")[:1].lower() for w in words[1:]]
+    if len(letters) < 3 or not initials or initials[0] != letters[0]:
+        return False
+    it = iter(initials)
+    return all(any(c == i for i in it) for c in letters)
+
+
+def _paged(ctx: Context, j: int | None) -> bool:
+    """Line j ends in a page number after a word, like a line of a table of contents ("Background 4"), and is not a
+    list item ("- [Part 3](#part-3)" is a link to a part)."""
+    if j is None:
+        return False
+    line = ctx.lines[j].stripped
+    return not BULLET.match(line) and bool(_PAGE_NUMBER.search(unmark(line)))
+
+
+def _contents_entry(ctx: Context, i: int) -> bool:
+    """Line i is one of three or more lines in a row (blank lines aside) that end in page numbers: an entry in a
+    table of contents, not the heading it points to."""
+    if not _paged(ctx, i):
+        return False
+    run = 1
+    for step in (ctx.preceding, ctx.following):
+        j = step(i)
+        while run < 3 and _paged(ctx, j):
+            run += 1
+            j = step(j) if j is not None else None
+    return run >= 3
+
+
 def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
     """The evidence that line i is a heading, in `FEATURES` order; None when a hard rule says it cannot be one."""
     if ctx.code[i] or ctx.quiet[i]:
         return None
     sh = _shape(ctx.lines[i].stripped)
-    if sh is None:
+    if sh is None or _table_cells(sh.text) or _glossary_entry(sh.words) or _contents_entry(ctx, i):
         return None
     blank_before = i == 0 or ctx.quiet[i - 1]
     blank_after = i + 1 >= len(ctx.lines) or ctx.quiet[i + 1]
