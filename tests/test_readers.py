@@ -401,3 +401,16 @@ def test_contents_entries_are_not_headings(tmp_path):
     titles = [s.title for s in read_essay(p).walk() if s.heading_ref is not None]
     assert titles[-3:] == ["Background", "Findings", "Recommendations"]
     assert not any(t.endswith(("2", "4", "7")) for t in titles)
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_a_heading_broken_after_its_colon_is_one_heading(tmp_path, suffix):
+    """PDF conversions break a long heading over two lines; standing alone, the two lines are one heading."""
+    title = "# Foreign Debt" if suffix == ".md" else "Foreign Debt"
+    p = tmp_path / f"r{suffix}"
+    p.write_text(f"{title}\n\nBackground\n\n{PROSE}Foreign Investment in Federal Debt:  \nWhy Is It an Issue of Concern?\n\n"
+                 f"{PROSE}Holdings by Country:\n\n- Japan\n- China\n", encoding="utf-8")
+    doc = read_essay(p)
+    assert [s.title for s in doc.walk() if s.heading_ref is not None] == [
+        "Background", "Foreign Investment in Federal Debt: Why Is It an Issue of Concern?"]
+    assert [bl.lead_in.text for _, bl in doc.lists() if bl.lead_in] == ["Holdings by Country:"]

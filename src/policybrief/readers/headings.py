@@ -294,6 +294,19 @@ def _contents_entry(ctx: Context, i: int) -> bool:
     return run >= 3
 
 
+def wrapped_start(ctx: Context, i: int) -> int | None:
+    """The line above line i when the two are one heading broken after a colon, standing alone ("Foreign Investment
+    in U.S. Federal Debt:" over "Why Is It an Issue of Concern?"); else None."""
+    h = i - 1
+    if h < 0 or ctx.quiet[h] or ctx.code[h] or not (h == 0 or ctx.quiet[h - 1]):
+        return None
+    first = ctx.lines[h].stripped
+    if not first.endswith(":") or _LABEL.match(first) or _shape(first[:-1]) is None:
+        return None
+    joined = _shape(f"{first} {ctx.lines[i].stripped}")
+    return h if joined is not None and len(joined.words) <= 20 else None
+
+
 def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
     """The evidence that line i is a heading, in `FEATURES` order; None when a hard rule says it cannot be one."""
     if ctx.code[i] or ctx.quiet[i]:
@@ -301,7 +314,8 @@ def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
     sh = _shape(ctx.lines[i].stripped)
     if sh is None or _table_cells(sh.text) or _glossary_entry(sh.words) or _contents_entry(ctx, i):
         return None
-    blank_before = i == 0 or ctx.quiet[i - 1]
+    wrapped = wrapped_start(ctx, i)
+    blank_before = i == 0 or ctx.quiet[i - 1] or wrapped is not None
     blank_after = i + 1 >= len(ctx.lines) or ctx.quiet[i + 1]
     if sh.lower and not (blank_before and blank_after):
         return None
@@ -318,7 +332,7 @@ def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
     list_after = bool(BULLET.match(after))
     heading_after = f is not None and not list_after and _stands_alone(ctx, f)
     prose_after = f is not None and not (list_after or heading_after) and ctx.introduces_prose(f)
-    p = ctx.preceding(i)
+    p = ctx.preceding(i if wrapped is None else wrapped)
     before = ctx.lines[p].stripped if p is not None else ""
     nxt = ctx.lines[i + 1].stripped if not blank_after else ""
     digits = sum(ch.isdigit() for ch in body)

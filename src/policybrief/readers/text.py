@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from policybrief.readers.headings import BULLET, DEFAULT_PARAMS, HeadingParams, heading_lines, level_of
-from policybrief.readers.lines import Line, split_lines, unmark
+from policybrief.readers.headings import BULLET, DEFAULT_PARAMS, HeadingParams, heading_lines, level_of, wrapped_start
+from policybrief.readers.lines import Context, Line, split_lines, unmark
 from policybrief.readers.pieces import Piece
 from policybrief.readers.raw import RawDocument, RawElement, RawList, RawTable, heading
 from policybrief.readers.raw import para as para_of
@@ -45,7 +45,8 @@ def _cells(line: Line) -> list[Piece]:
 def parse_text(source: str, params: HeadingParams = DEFAULT_PARAMS) -> RawDocument:
     """Find headings, paragraphs, lists and pipe tables in plain text."""
     lines = split_lines(source)
-    found = heading_lines(lines, params)
+    ctx = Context(lines)
+    found = heading_lines(lines, params, ctx=ctx)
     is_heading = dict.fromkeys(found, True)
     heads = [lines[i].stripped for i in found]
     caps_mixed = any(h.isupper() for h in heads) and any(not h.isupper() for h in heads)
@@ -83,9 +84,12 @@ def parse_text(source: str, params: HeadingParams = DEFAULT_PARAMS) -> RawDocume
                 flush()
             continue
         if is_heading.get(i):
+            first = ln
+            if para == [lines[i - 1]] and wrapped_start(ctx, i) == i - 1:
+                first, para = lines[i - 1], []  # a heading broken after its colon: both lines are the heading
             flush()
-            tabs = len(ln.text) - len(ln.text.lstrip("\t"))
-            a = _content_start(ln)
+            tabs = len(first.text) - len(first.text.lstrip("\t"))
+            a = _content_start(first)
             elements.append(heading(source[a : ln.end], a, level_of(ln.stripped, tabs, caps_mixed)))
             continue
         row = _table_row(ln.stripped)
