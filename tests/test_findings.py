@@ -195,3 +195,13 @@ def test_evidence_is_prose_not_a_table_row_or_a_heading_left_in_the_text(tmp_pat
                  )["limitations"]
     assert [r.item.text[:13] for r in rows] == ["One challenge"]
     assert [e.text[:9] for e in rows[0].evidence] == ["Officials"]
+
+
+def test_a_concern_denied_or_a_comparison_is_not_a_limitation(tmp_path):
+    text = ("# Debt\n\n## Why Is It a Concern?\n\n"
+            "For decades, the country has saved less than it invests. "
+            "On net, however, this debt has not imposed any burden on households so far. "
+            "Large holdings by other governments could reduce financial instability in a crisis. "
+            "Further growth in the debt would be unsustainable in the long run if it outpaced income.\n")
+    rows = _rows(tmp_path, text).get("limitations", [])
+    assert [r.item.text[:27] for r in rows] == ["Further growth in the debt "]

@@ -36,7 +36,7 @@ KIND_WORDS: dict[TableKind, re.Pattern[str]] = {
         r"work)|does not|doesn['’]t|won['’]t|isn['’]t|lack\w*|misconfigur\w*|hang\w*|fail\w*|expos\w*|malicious\w*|"
         r"unreliable|redundant|verbose|disappoint\w*|lag\w*|suspicio\w*|competition|worr\w*|implications?|"
         r"leaves? out|may change|might not|not be clear|additional thing|take care|could easily|tamper\w*|"
-        r"exposure|latency|slow\w*|overhead|expensive|burden|borne|drawback|unsustainable|anomal\w*|less \w+|"
+        r"exposure|latency|slow\w*|overhead|expensive|burden|borne|drawback|unsustainable|anomal\w*|less (?!than\b)\w+|"
         r"incorrect\w*|unfortunate\w*|churn|degradation|racing|broken|breakage|fragmentation|bloat|hard|lose|loss|"
         r"reduces? (the )?(predictab\w*|accuracy|performance)|(may|might|could|can|will) (cause|result in|become|lead to|"
         r"induce|need to|not))\b",
@@ -85,7 +85,8 @@ NOT_A_FINDING = re.compile(
     r"it is (important|essential|recommended|advisable|necessary) to|in previous discussions|since .{0,80} out of scope)\b"
     r"|\b(mitigat\w*|is not a (concern|problem|risk)|not (a|an) (issue|problem|concern)|no (risk|concern|drawback)s?\b|"
     r"address(es|ed)? (both |these |this |the |those )?(concerns?|issues?|risks?|problems?)|should (ensure|verify|check|use)|"
-    r"are essential to|low risk|reduces? (the )?risks?|not concerned|(don['’]t|does not|doesn['’]t|do not) seem|"
+    r"are essential to|low risk|reduc\w* (the |\w+ )?(risks?|instability|volatility|uncertainty|vulnerabilit\w*)|not concerned|"
+    r"(has|have|had|did|does|do) not (yet |so far )?(imposed|caused|created|posed|led to|resulted in)|(don['’]t|does not|doesn['’]t|do not) seem|"
     r"is expected to be|(no|any) threat|not (be )?(relevant|significant)|out of scope|never an? (problem|concern|issue)|"
     r"(zero|no) (cases|instances) of|(another|other|a) possible solution)",
     re.I,
