@@ -414,3 +414,14 @@ def test_a_heading_broken_after_its_colon_is_one_heading(tmp_path, suffix):
     assert [s.title for s in doc.walk() if s.heading_ref is not None] == [
         "Background", "Foreign Investment in Federal Debt: Why Is It an Issue of Concern?"]
     assert [bl.lead_in.text for _, bl in doc.lists() if bl.lead_in] == ["Holdings by Country:"]
+
+
+def test_a_bold_line_in_unmarked_markdown_is_a_label_not_a_heading(tmp_path):
+    """In Markdown whose headings are unmarked lines (a PDF conversion), a wholly bold line above prose is a label
+    the converter kept ("**Project Summary**" on each of a dozen profile pages), not a heading: a document with
+    Markdown would have marked its headings (weight learned on the corpus: no bold line is a true heading outside
+    GAO's PDF conversions, and 26 of 745 there)."""
+    p = tmp_path / "r.md"
+    p.write_text(f"# Review of the Programme\n\nBackground\n\n{PROSE}**Project Summary**\n\n{PROSE}Findings\n\n{PROSE}",
+                 encoding="utf-8")
+    assert [s.title for s in read_essay(p).walk() if s.heading_ref is not None] == ["Background", "Findings"]

@@ -31,6 +31,7 @@ _CAPTION = re.compile(
     re.I,
 )
 _SMALL = STOPWORDS | {"vs", "via", "de", "la", "del", "von", "van", "et"}
+_BOLD_LINE = re.compile(r"(\*\*|__)(?!\s).+?(?<!\s)\1")
 _LABEL = re.compile(r"^(\*\*|__)[^*_]{1,60}?(:\*\*|\*\*:|:__|__:)")
 _APPENDIX = re.compile(r"^(appendix|annex|chapter|part|section)\s*[A-Z0-9]{0,4}\.\s", re.I)
 _TRAILING = frozenset(
@@ -77,78 +78,80 @@ class HeadingParams:
     and scored on the other.
     """
 
-    title_case: float = -0.05
+    title_case: float = -0.04
     """Three in four significant words capitalised (or numbers)."""
-    lower_case_long: float = -0.87
+    lower_case_long: float = -0.84
     """Fewer than half the significant words capitalised in a line of more than eight words."""
-    numbered: float = 0.65
+    numbered: float = 0.64
     """Starts with a section number ("2.3", "2.", "IV.", "B.")."""
-    bare_number: float = 0.8
+    bare_number: float = 0.81
     """Starts with a bare number ("2 Findings"), which a footnote does too."""
     footnote_like: float = 0.0
     """...and has a comma, quotes or italics after it: "3 GAO, _Federal Programs_", a footnote."""
-    one_word: float = 0.35
+    one_word: float = 0.33
     """A single word (after any number): "Motivation", but also "No", "Rust", "Tables"."""
-    opening_comma: float = 0.01
+    opening_comma: float = -0.01
     """A comma after the first word ("Additionally, ...", "Similarly, article 3 states"): a sentence's opening."""
-    all_caps: float = 0.23
+    all_caps: float = 0.27
     """Two or more words, all in capitals."""
-    long_line: float = -0.26
+    long_line: float = -0.25
     """More than twelve words."""
-    very_long: float = 0.06
+    very_long: float = 0.09
     """More than sixteen words (a question heading can be that long; a line of prose often is)."""
-    blank_before: float = 1.1
+    blank_before: float = 1.03
     """A blank line (or the start of the text) before it."""
-    text_before: float = -1.1
+    text_before: float = -1.03
     """Text directly above it, no blank line between."""
-    blank_after: float = 1.36
+    blank_after: float = 1.31
     """A blank line (or the end of the text) after it."""
     prose_after: float = 0.08
     """The next text is running prose: what a heading introduces."""
-    list_after: float = 0.04
+    list_after: float = 0.07
     """The next text is a list (a heading may introduce one; so does a lead-in line)."""
     table_after: float = -2.0
     """The next text is a pipe table."""
-    caption_subtitle: float = -0.42
+    caption_subtitle: float = -0.25
     """A caption above and a table below: the line is the table's subtitle ("In Trillions of Dollars")."""
     heading_after: float = -0.06
     """The next text is a line that could be a heading itself and stands alone: a section over its subsection."""
-    short_after: float = 0.21
+    short_after: float = 0.18
     """The next text is another short line, not standing alone: an address block or an unmarked list, more likely."""
-    end_of_text: float = -0.27
+    end_of_text: float = -0.28
     """Nothing follows."""
-    after_colon: float = -0.63
+    after_colon: float = -0.29
     """The text before it ends with a colon: the line is the first item of an unmarked list."""
-    after_question: float = -0.16
+    after_question: float = -0.17
     """The text before it ends with a question mark: the line is an answer ("No", "N/A")."""
-    short_answer: float = 0.2
+    short_answer: float = 0.19
     """...and it is four words or fewer: "N/A", "No", "Not applicable"."""
-    after_caption: float = 0.11
+    after_caption: float = -0.24
     """The text before it is a caption ("Table 2. ..."): the line is the caption's subtitle ("In Millions")."""
-    runs_on: float = -1.33
+    runs_on: float = -1.42
     """The next line, directly below, starts in lower case: the line is the first of a wrapped paragraph."""
-    shorter_than_next: float = 0.11
+    shorter_than_next: float = 0.04
     """Text directly below that opens like a sentence and is much longer: a heading over its paragraph, not the
     first line of a wrapped one."""
-    link_only: float = -0.46
+    link_only: float = -0.49
     """The whole line is a Markdown link ("[Open Source Software FAQs](http://...)")."""
-    trailing_function_word: float = -1.82
+    trailing_function_word: float = -1.87
     """Ends on a word like "the", "of", "which": a line broken mid-sentence."""
-    lower_start: float = -0.15
+    lower_start: float = -0.16
     """One or two words starting in lower case, standing alone ("rustc", "cargo")."""
-    ends_with_number: float = 0.34
+    ends_with_number: float = 0.43
     """Ends in a number after a word: a table-of-contents line with its page number ("Background 4")."""
-    list_marker: float = -1.07
+    list_marker: float = -1.13
     """Reads as an ordered-list item too ("1. Introduction", "A. General")."""
-    marker_run: float = -0.55
+    marker_run: float = -0.59
     """...and the text before or after it is a list item as well: an ordered list, not a heading."""
-    dateline: float = -0.19
+    dateline: float = -0.22
     """A date or version line ("March 3, 2026", "Version 1.0, updated 14 January 2025")."""
-    mostly_digits: float = -0.12
+    mostly_digits: float = -0.03
     """More than half digits (a table row, a date line), a bare year excepted."""
-    question: float = 1.43
+    question: float = 1.28
     """Ends with a question mark ("What Is at Stake?")."""
-    threshold: float = 1.5
+    bold_line: float = -1.49
+    """The whole line is bold (`**Project Summary**`): in a document with Markdown, its headings would be marked."""
+    threshold: float = 1.35
     """The score a line must exceed to be a heading."""
     md_words_per_heading: float = 1500.0
     """Markdown with fewer `#` headings than one per this many words (or just one) has its unmarked headings
@@ -374,6 +377,7 @@ def heading_features(ctx: Context, i: int) -> tuple[float, ...] | None:
         "dateline": bool(_DATELINE.search(s)),
         "mostly_digits": digits > len(body) / 2 and not re.fullmatch(r"\d{4}", body),
         "question": s.endswith("?"),
+        "bold_line": bool(_BOLD_LINE.fullmatch(raw)),
     }
     return tuple(float(ev[name]) for name in FEATURES)
 
