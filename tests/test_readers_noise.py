@@ -365,3 +365,17 @@ def test_unreadable_markup_input_is_still_one_line(tmp_path, name):
     p = tmp_path / name
     p.write_bytes(b"\x00\x01binary{% include %}" * 50)
     assert_user_error(run_cli("inspect", str(p)), "binary")
+
+
+def test_a_long_run_of_emphasis_marks_between_words_leaves_a_space(tmp_path):
+    """PDF conversions toggle bold at every word and drop the space between ("Congress********may"): the run goes,
+    and the words keep apart, as a reported clean-up."""
+    p = tmp_path / "r.md"
+    p.write_text(f"# Report\n\n## Options\n\n{PROSE} **Congress********may choose to ****act soon****.** The end.******"
+                 "Figure 1 shows the trend. A b**c stays joined.\n", encoding="utf-8")
+    doc = read_essay(p)
+    body = " ".join(sentences(doc))
+    assert "Congress may choose to act soon." in body and "Figure 1 shows the trend." in body
+    assert "A bc stays joined." in body
+    assert any(c.kind == "emphasis" and c.after == " " for c in doc.cleanups)
+    assert_traceable(doc)

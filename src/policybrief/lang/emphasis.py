@@ -97,13 +97,23 @@ def delimiters(text: str, dead: list[tuple[int, int]]) -> list[Edit]:
         if run.char == "*" and run.end - run.start >= 2 and run.left > 0 and (run.can_open or run.can_close):
             run.front, run.back = run.end - run.start, 0  # a stray "**" of broken emphasis: never a word
         if run.left <= 0:
-            out.append(Edit(run.start, run.end, "", "emphasis"))
+            out.append(Edit(run.start, run.end, _lost_space(text, run), "emphasis"))
             continue
         if run.front:
             out.append(Edit(run.start, run.start + run.front, "", "emphasis"))
         if run.back:
             out.append(Edit(run.end - run.back, run.end, "", "emphasis"))
     return out
+
+
+def _lost_space(text: str, run: _Run) -> str:
+    """What a run of emphasis marks leaves when it goes whole: a space where a long run ("Congress********may",
+    "services.******Figure 1") stands between two words, the space a PDF conversion dropped where bold ended and
+    began again; else nothing."""
+    if run.end - run.start < 4 or run.start == 0 or run.end >= len(text):
+        return ""
+    prev, nxt = text[run.start - 1], text[run.end]
+    return " " if nxt.isalnum() and (prev.isalnum() or prev in ".!?;:,)”’\"'") else ""
 
 
 def _opener_for(openers: list[_Run], closer: _Run) -> int:
