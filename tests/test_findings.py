@@ -205,3 +205,19 @@ def test_a_concern_denied_or_a_comparison_is_not_a_limitation(tmp_path):
             "Further growth in the debt would be unsustainable in the long run if it outpaced income.\n")
     rows = _rows(tmp_path, text).get("limitations", [])
     assert [r.item.text[:27] for r in rows] == ["Further growth in the debt "]
+
+
+def test_what_others_said_or_did_is_not_an_option_for_congress(tmp_path):
+    found = _rows(tmp_path, "# Report\n\n## Background\n\nThe program screens imports of seafood at the border every year.\n\n"
+                  "## Considerations for Congress\n\nAs detailed below, Congress could consider several options for the "
+                  "program. Stakeholders have debated who should pay for the screening of imports. Congress also directed "
+                  "the Secretary to decide whether the audits should be revised. Congress could amend the statute to require "
+                  "more audits. For example, Congress could establish a definition of a covered species.\n")
+    assert [r.item.text[:16] for r in found["recommendations"]] == ["Congress could a", "For example, Con"]
+
+
+def test_a_risk_assessment_is_not_a_risk(tmp_path):
+    found = _rows(tmp_path, "# Guide\n\n## Background\n\nAgencies choose assurance levels for each of their services.\n\n"
+                  "## Selecting levels\n\nThe risk assessment results are the main factor in selecting the levels. The main "
+                  "risk is that a weak level lets an impostor open an account.\n")
+    assert [r.item.text[:13] for r in found.get("limitations", [])] == ["The main risk"]

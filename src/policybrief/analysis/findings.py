@@ -59,6 +59,8 @@ STATES: dict[TableKind, re.Pattern[str]] = {
         r"^(the |a |one |another |an )?((main|major|key|biggest|primary|final|further|second|third|important|"
         r"potential|additional|related|notable|other|significant|obvious|weak)\s+)*(limitation|drawback|risk|"
         r"concern|challenge|downside|disadvantage|weakness|problem|issue|threat|weak point|cost)s?\b"
+        r"(?![- ](assessments?|management|registers?|analys[ie]s|levels?|tolerance|profiles?|scores?|ratings?|"
+        r"appetite|matri(x|ces)|models?|owners?)\b)"
         r"|^(there is|there are|there's) (a |some |also (a |some )?)?(risk|concern|drawback|downside|danger|"
         r"limitation|challenge)",
         re.I,
@@ -70,7 +72,8 @@ STATES: dict[TableKind, re.Pattern[str]] = {
     ),
     "recommendations": re.compile(
         r"^(we|gao|crs|the committee) recommends?\b|\bshould\b|^((conversely|alternatively|similarly|likewise|further|"
-        r"additionally|in addition|also),\s*)?(congress|parliament|the legislature|policymakers|lawmakers|legislators|"
+        r"additionally|in addition|also|for example|for instance),\s*)?(congress|parliament|the legislature|policymakers|"
+        r"lawmakers|legislators|"
         r"ministers|the government)( \w+){0,2} (could|might|may)\b(?! have\b)",
         re.I,
     ),
@@ -92,6 +95,14 @@ NOT_A_FINDING = re.compile(
     re.I,
 )
 """A sentence in a risks section that reassures, mitigates, advises or illustrates rather than states a risk."""
+_REPORTED = re.compile(
+    r"\b(has|have|had) (also |long |repeatedly |publicly )?(debated|stated|noted|said|argued|asserted|claimed|contended|"
+    r"observed|reported|testified|questioned)\b|\b(congress|parliament|the legislature|lawmakers) (also |previously )?"
+    r"(directed|required|mandated|enacted|passed|appropriated)\b",
+    re.I,
+)
+"""What someone has said or a legislature did ("stakeholders have debated who should benefit", "Congress also
+directed the Secretary to ..."): a report of the record, whatever modal it quotes, not an option the essay puts."""
 RESPONSE = re.compile(
     r"\b(concurred|did not concur|(neither )?agreed|disagreed|partially agreed|written comments|technical comments)\b", re.I
 )
@@ -101,7 +112,7 @@ NOT_FINDING_SECTIONS = re.compile(r"\b(mitigat\w*|advantages?|benefits?|pros|exa
 _MITIGATION = re.compile(r"\b(risks?|threats?)[- ](mitigation|reduction)\b", re.I)
 """A "risk mitigation prototype" is about mitigating; "Risks and Mitigations" names both."""
 _POINTER = re.compile(
-    r"\b(discussed|described|explained|mentioned|noted|covered|outlined|listed) (above|below|earlier|previously|later)\b",
+    r"\b(discussed|described|detailed|explained|mentioned|noted|covered|outlined|listed) (above|below|earlier|previously|later)\b",
     re.I,
 )
 _FOOTNOTE = re.compile(r"\d{1,3}\s+((see|id\.|ibid)\b|[A-Z]{2,}[A-Za-z]*,)")  # "110 GAO, Data ...", "3 See ..."
@@ -193,7 +204,9 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                     if k is None or analysis.sentences[k].fragment or _points_elsewhere(s.text):
                         continue
                     stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
-                    if "recommendations" in (stated, prose_kind) and (RESPONSE.search(s.text) or _DETAIL.match(s.text)):
+                    if "recommendations" in (stated, prose_kind) and (
+                        RESPONSE.search(s.text) or _DETAIL.match(s.text) or _REPORTED.search(s.text)
+                    ):
                         continue  # "DOE concurred with ...": the reply; "This should include ...": a detail of one
                     if stated == "limitations" and sec.role == "introduction":
                         stated = "drivers"  # a Motivation's "another concern of mine": a reason for the change
