@@ -221,3 +221,21 @@ def test_a_risk_assessment_is_not_a_risk(tmp_path):
                   "## Selecting levels\n\nThe risk assessment results are the main factor in selecting the levels. The main "
                   "risk is that a weak level lets an impostor open an account.\n")
     assert [r.item.text[:13] for r in found.get("limitations", [])] == ["The main risk"]
+
+
+def test_a_risks_and_mitigations_list_without_a_lead_in_gives_its_risks(tmp_path):
+    found = _rows(tmp_path, "# Proposal\n\n## Design\n\nThe kubelet passes extra variables to every exec session.\n\n"
+                  "## Risks and Mitigations\n\n- Variable tampering. Code inside the session can overwrite the variables "
+                  "after they are set.\n- Log exposure. The variables can appear in the access logs of the proxy.\n\n"
+                  "Mitigation:\n\n- Document that the variables are advisory only\n- Redact the variables in the logs\n")
+    assert [r.item.text[:12] for r in found["limitations"]] == ["Variable tam", "Log exposure"]
+
+
+def test_a_lead_in_saying_what_goes_wrong_if_not_done_lists_risks(tmp_path):
+    found = _rows(tmp_path, "# Guide\n\n## Why do any of this?\n\nBesides being a good idea, the rules require agencies to do "
+                  "some market research. If agencies have done their research well, then they will be able to:\n\n"
+                  "- Clearly communicate their needs to contractors\n- Openly identify possible solutions\n\n"
+                  "If agencies haven't done their research well, then they may end up:\n\n"
+                  "- Being locked into poor solutions with weak contractors\n- Risking cost and schedule overruns\n")
+    assert not found.get("drivers")
+    assert [r.item.text[:12] for r in found["limitations"]] == ["Being locked", "Risking cost"]

@@ -49,6 +49,13 @@ _NOT_A_FINDING = re.compile(
     re.I,
 )
 """Words that make a list something else: mitigations, benefits, examples, instructions, questions, alternatives."""
+_FAILED_CONDITION = re.compile(
+    r"^\W*(if|unless)\b[^:]*?(\b(not|never|fail\w*|neglect\w*|without)\b|n['’]t\b)[^:]*?\b(may|might|could|will|would|can)\b"
+    r"[^:]{0,40}:?\s*$",
+    re.I,
+)
+"""A lead-in that says what follows when something is not done ("If agencies haven't done research, they may end
+up:"): the list is of risks."""
 _IMPERATIVE = re.compile(
     r"^(use|review|consider|ensure|avoid|require|make|build|start|plan|include|keep|define|establish|create|do|"
     r"don['’]t|hire|set|write|test|engage|break|work|get|give|take|identify|develop|prioriti[sz]e|limit|look|ask|"
@@ -125,7 +132,10 @@ def classify(
     sentence before it), its section's title and role, and its items."""
     scores = {role: 0.0 for role in (*ROLES, "other")}
     negative_lead = _score(lead_in, 3.0, scores)
-    negative_title = _score(section_title, 1.5, scores) and not ROLE_PATTERNS["limitations"].search(section_title)
+    if ROLE_PATTERNS["limitations"].search(section_title) and _NOT_A_FINDING.search(section_title):
+        negative_title = False  # "Risks and Mitigations" names both: its title says nothing of which one a list holds
+    else:
+        negative_title = _score(section_title, 1.5, scores) and not ROLE_PATTERNS["limitations"].search(section_title)
     # Where the role would come only from where the list sits (a findings section, an opening summary), its
     # items must read as judgments: not a contents list, "Feature Name: x" lines, methods or milestones.
     judgments = bool(items) and sum(_statement(it, bool(lead_in)) for it in items) / len(items) >= 0.5
@@ -159,8 +169,11 @@ def classify(
         long_items = sum(1 for it in items if len(it.split()) >= 12 and it.rstrip().endswith((".", "”", '"')))
         if long_items / len(items) >= 0.5:
             scores["key_judgments"] += 2.5
-    if re.match(r"^\W*(if|unless)\b", lead_in, re.I) and not ROLE_PATTERNS["drivers"].search(lead_in):
+    last = re.split(r"(?<=[.!?])\s+", lead_in.strip())[-1]  # the lead-in proper, after the sentence before it
+    if re.match(r"^\W*(if|unless)\b", last, re.I) and not ROLE_PATTERNS["drivers"].search(last):
         scores["drivers"] = min(scores["drivers"], 0.0)  # "If agencies have done ..., they will:" says what follows, not why
+        if _FAILED_CONDITION.match(last):
+            scores["limitations"] += 3.0  # "If agencies haven't done research, they may end up:": what goes wrong
     if negative_lead or (negative_title and scores["other"] >= max(scores[r] for r in ROLES)):
         return "other"
     # A tie goes to what the lead-in names: "The review found the following limitations:" under "Findings".
