@@ -379,3 +379,14 @@ def test_a_long_run_of_emphasis_marks_between_words_leaves_a_space(tmp_path):
     assert "A bc stays joined." in body
     assert any(c.kind == "emphasis" and c.after == " " for c in doc.cleanups)
     assert_traceable(doc)
+
+
+def test_a_ragged_table_is_made_rectangular(tmp_path):
+    """A converter's header row can span two columns with one cell, so it has fewer cells than the body: every row
+    is padded to the widest, or the writers' columns (sized from the header) let the last cells run off the page."""
+    p = tmp_path / "r.md"
+    p.write_text(f"# Report\n\n## Holdings\n\n{PROSE}\n\n|  | December 2025 |  | December 2021 \n"
+                 "| Country | Held | Country | Held | Share \n| Japan | 1,185 | Japan | 1,300 | 16% \n", encoding="utf-8")
+    (table,) = [b for s in read_essay(p).walk() for b in s.blocks if isinstance(b, Table)]
+    assert {len(table.header), *(len(r) for r in table.rows)} == {5}
+    assert table.rows[-1] == ("Japan", "1,185", "Japan", "1,300", "16%")

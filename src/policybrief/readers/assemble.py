@@ -173,8 +173,11 @@ class _Builder:
                 lead = ls[0] if ls else None
             return BulletList(tuple(items), lead, el.ordered) if items else None
         if isinstance(el, RawTable):
-            header = tuple(self.text(c) for c in el.header)
-            rows = tuple(tuple(self.text(c) for c in row) for row in el.rows)
+            # Every row as wide as the widest (a converter's header row can span two columns with one cell): a
+            # writer gives each column its share of the page, and a row with more cells than columns ran off it.
+            width = max([len(el.header), *(len(r) for r in el.rows)])
+            header = tuple(self.text(c) for c in el.header) + ("",) * (width - len(el.header)) if el.header else ()
+            rows = tuple(tuple(self.text(c) for c in row) + ("",) * (width - len(row)) for row in el.rows)
             caption = None
             if el.caption is not None:
                 cs = self.sentences(el.caption.piece, sec, idx, None, whole=True)
