@@ -239,3 +239,19 @@ def test_a_lead_in_saying_what_goes_wrong_if_not_done_lists_risks(tmp_path):
                   "- Being locked into poor solutions with weak contractors\n- Risking cost and schedule overruns\n")
     assert not found.get("drivers")
     assert [r.item.text[:12] for r in found["limitations"]] == ["Being locked", "Risking cost"]
+
+
+def test_scope_limits_and_lost_guarantees_are_limitations_reassurance_and_advice_are_not(tmp_path):
+    found = _rows(tmp_path, "# Guide\n\n## Design\n\nThe tool reads schemas and reports the changes between versions.\n\n"
+                  "## Limitations\n\nAlso excluded are specific requirements for devices that hold keys. "
+                  "This change would make the old detection process no longer reliable. "
+                  "It does not change the content of the schemas themselves. "
+                  "In addition, it is important to check every schema, since a broken schema can fail without a warning.\n")
+    assert [r.item.text[:12] for r in found["limitations"]] == ["Also exclude", "This change "]
+
+
+def test_a_review_process_under_risks_is_not_a_risk(tmp_path):
+    found = _rows(tmp_path, "# Proposal\n\n## Design\n\nThe controllers move out of the core binary into separate ones.\n\n"
+                  "## Risks and Mitigations\n\n- Users will need to deploy the new controllers in their clusters.\n"
+                  "- Security for the new interface will continue to be reviewed by the security group.\n")
+    assert [r.item.text[:12] for r in found["limitations"]] == ["Users will n"]

@@ -35,7 +35,7 @@ KIND_WORDS: dict[TableKind, re.Pattern[str]] = {
         r"difficult\w*|harder|unsustainable|cannot|can['’]t|unable|not (possible|clear|reliable|address|cover|allow|"
         r"work)|does not|doesn['’]t|won['’]t|isn['’]t|lack\w*|misconfigur\w*|hang\w*|fail\w*|expos\w*|malicious\w*|"
         r"unreliable|redundant|verbose|disappoint\w*|lag\w*|suspicio\w*|competition|worr\w*|implications?|"
-        r"leaves? out|may change|might not|not be clear|additional thing|take care|could easily|tamper\w*|"
+        r"leaves? out|may change|might not|no longer|(also )?excluded|not be clear|additional thing|take care|could easily|tamper\w*|"
         r"exposure|latency|slow\w*|overhead|expensive|burden|borne|drawback|unsustainable|anomal\w*|less (?!than\b)\w+|"
         r"incorrect\w*|unfortunate\w*|churn|degradation|racing|broken|breakage|fragmentation|bloat|hard|lose|loss|"
         r"reduces? (the )?(predictab\w*|accuracy|performance)|(may|might|could|can|will) (cause|result in|become|lead to|"
@@ -91,7 +91,8 @@ NOT_A_FINDING = re.compile(
     r"are essential to|low risk|reduc\w* (the |\w+ )?(risks?|instability|volatility|uncertainty|vulnerabilit\w*)|not concerned|"
     r"(has|have|had|did|does|do) not (yet |so far )?(imposed|caused|created|posed|led to|resulted in)|(don['’]t|does not|doesn['’]t|do not) seem|"
     r"is expected to be|(no|any) threat|not (be )?(relevant|significant)|out of scope|never an? (problem|concern|issue)|"
-    r"(zero|no) (cases|instances) of|(another|other|a) possible solution)",
+    r"(zero|no) (cases|instances) of|(another|other|a) possible solution|(does|do|will) not (change|affect|alter|modify))"
+    r"|^(in addition|additionally|moreover|furthermore|also),\s*it is (important|essential|recommended|advisable|necessary) to\b",
     re.I,
 )
 """A sentence in a risks section that reassures, mitigates, advises or illustrates rather than states a risk."""
@@ -103,6 +104,8 @@ _REPORTED = re.compile(
 )
 """What someone has said or a legislature did ("stakeholders have debated who should benefit", "Congress also
 directed the Secretary to ..."): a report of the record, whatever modal it quotes, not an option the essay puts."""
+_PROCESS = re.compile(r"\bwill (continue to )?(be )?(reviewed|tested|monitored|audited|validated) by\b", re.I)
+"""A review process ("Security ... will continue to be reviewed by the SIG"): how a risk is handled, not a risk."""
 RESPONSE = re.compile(
     r"\b(concurred|did not concur|(neither )?agreed|disagreed|partially agreed|written comments|technical comments)\b", re.I
 )
@@ -194,7 +197,8 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                     kind: TableKind = block.role
                     lead = block.lead_in.text if block.lead_in else ""
                     for it in block.items:
-                        if not NOT_A_FINDING.search(it.sentences[0].text[:80]) or kind != "limitations":
+                        first = it.sentences[0].text
+                        if not (NOT_A_FINDING.search(first[:80]) or _PROCESS.search(first)) or kind != "limitations":
                             yield Candidate(kind, Sentence(it.text, it.ref), sec, _context(sec, parents, repeated, lead), "list")
             elif isinstance(block, Table):
                 yield from _table_rows(block, sec, context)
