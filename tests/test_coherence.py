@@ -130,6 +130,14 @@ def test_corpus_briefs_have_no_dangling_sentence(rel):
     ("As such, the guidance it publishes is not binding.", "connective"),
     ("Again, the drop was largest among older students.", "connective"),
     ("Table salt prices doubled in the period.", "none"),
+    ("For similar reasons, the new rule never needs a waiver.", "connective"),
+    ("In doing so, a Member of Congress remarked on the cost.", "connective"),
+    ("If so, each claim is reviewed twice.", "connective"),
+    ("In both cases the value is kept.", "connective"),
+    ("The one exception is the transfer of funds.", "connective"),
+    ("Together with Senator Church, he sought to establish a committee.", "connective"),
+    ("Both men exercised the powers of the office.", "referential"),
+    ("In 2019, the committee agreed to act.", "none"),
 ])
 def test_how_a_sentence_leans(text, kind):
     from policybrief.lang.cohesion import lean
@@ -235,3 +243,13 @@ def test_chinese_prose_and_a_sentence_in_brackets_are_quoted(tmp_path):
     brief = compose(doc, analysis, Profile.model_validate({"id": "t", "title": "T", "summary": {"sentences": 1}}))
     body = _body(brief)
     assert brief.summary and any("(The figures" in t for t in body) and any("联合演习" in t for t in body + [s.text for s in brief.summary])
+
+
+def test_legislative_citations_do_not_end_a_sentence():
+    from policybrief.lang.sentences import split_spans
+
+    t = ("The committee was created by S.Res. 304 as a special committee. See Pub. L. No. 115-368, 132 Stat. 5092 "
+         "for the text. It ended in 1976.")
+    assert [t[a:b] for a, b in split_spans(t)] == [
+        "The committee was created by S.Res. 304 as a special committee.",
+        "See Pub. L. No. 115-368, 132 Stat. 5092 for the text.", "It ended in 1976."]

@@ -16,7 +16,8 @@ _WORD_BEFORE = re.compile(r"([^\s(\[\"“‘']+)$")
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st vs etc e.g i.e cf no nos fig figs vol vols pp p ed eds inc corp co ltd gen sen
     rep reps gov col lt capt adm maj sgt cmdr jan feb mar apr jun jul aug sep sept oct nov dec approx est dept
-    univ assn op art sec secs ch para paras min max al viz ca c.f a.m p.m u.s.c et seq""".split()
+    univ assn op art sec secs ch para paras min max al viz ca c.f a.m p.m u.s.c et seq pub stat res amdt cong sess
+    s.res h.res s.j.res h.j.res s.con.res h.con.res""".split()
 )
 # Words that often open a sentence: after an initialism ("U.S."), one of these means a new sentence.
 OPENERS = frozenset(
