@@ -28,7 +28,11 @@ _CONNECTIVE = re.compile(
     r"as a result|instead|indeed|in essence|in particular|in short|in sum|in turn|in contrast|by contrast|"
     r"conversely|on the other hand|on the contrary|at the very least|that said|even so|for example|for instance|"
     r"in this (context|case|regard|respect|sense|way)|to this end|then|specifically|fundamentally|interestingly|"
-    r"rather|otherwise|meanwhile|after all|of course|as such|again|in other words|that is|even then)\b",
+    r"rather|otherwise|meanwhile|after all|of course|as such|again|in other words|that is|even then|"
+    r"for (similar|the same|these|those|this|such|both|all these) reasons?|(in|by) doing so|to do so|if so|if not|"
+    r"in (both|either|each|such|that|neither) cases?|not so|apart from (this|that|these|those|being)|"
+    r"the (one|only|main) exceptions? (is|are|was|were|being))\b"
+    r"|^[A-Z][^,.;:]{0,60}, (he|she|they) [a-z]",  # "Together with Senator Church, he sought ...": who is "he"?
     re.I,
 )
 _ADDITIVE = re.compile(
@@ -49,7 +53,7 @@ _EXPLETIVE_IT = re.compile(
 _PRONOUN = re.compile(
     r"^(it|its|they|them|their|theirs|he|she|his|her|this|these|those|that|such|the latter|"
     r"the former|the same|the upshot|the answer|the question|the result|the rest|the other|"
-    r"both (sides|countries|parties|of them|are|were|have|had|will|would|can|could|may)|"
+    r"both (sides|countries|parties|men|women|leaders|of them|are|were|have|had|will|would|can|could|may)|"
     r"others|neither|(none|each|all|some|many|most|several|few|one|two|either) of (these|them|those|"
     r"the above))\b",
     re.I,
