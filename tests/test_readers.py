@@ -347,6 +347,10 @@ def test_the_date_a_document_states_at_its_top(tmp_path):
     assert read_essay(other).meta("date") == "2026-03-03"
     other.write_text("# Review\n\nPublished: 2026-02-30" + body, encoding="utf-8")
     assert read_essay(other).meta("date") == ""  # no such day: not taken
+    other.write_text("Version 1.0, updated 14 January 2025\n\n# Review" + body, encoding="utf-8")
+    assert read_essay(other).meta("date") == "2025-01-14"  # a version line's date
+    other.write_text("# Review\n\nWe updated 14 files in 2024." + body, encoding="utf-8")
+    assert read_essay(other).meta("date") == ""
     other.write_text("---\ndate: 2026-13-45\n---\n# Review" + body, encoding="utf-8")
     from conftest import assert_user_error, run_cli
 

@@ -56,7 +56,8 @@ def _as_metadata(data: dict[object, object]) -> dict[str, str]:
 
 
 _DATE_LINE = re.compile(
-    r"(?im)^(?:.*[|>]\s*)?[*_]*(?:published|date|dated|issued)[*_]*\s*:\s*[*_]*\s*"
+    r"(?im)^(?:.*[|>]\s*|version\s*v?[\d.]+,?\s*)?[*_]*(?:published|date|dated|issued|(?:last )?updated|revised|created)"
+    r"[*_]*\s*(?::|(?<=[a-z])(?=\s+\d|\s+[a-z]{3}))\s*[*_]*\s*"
     r"(\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4}|"
     r"\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4})\b"
 )
@@ -65,7 +66,8 @@ _HEAD_LINES = 12
 
 
 def stated_date(text: str) -> str | None:
-    """The date the document states near its top ("**Published:** 2026-03-03", "Date: March 3, 2026"), as
+    """The date the document states near its top ("**Published:** 2026-03-03", "Date: March 3, 2026", "Version 1.0,
+    updated 14 January 2025"), as
     YYYY-MM-DD; None when its first lines state none."""
     head = "\n".join(text.lstrip("\ufeff").splitlines()[:_HEAD_LINES])
     m = _DATE_LINE.search(head)
