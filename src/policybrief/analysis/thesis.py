@@ -26,13 +26,17 @@ ASSESSMENT = re.compile(
     re.I,
 )
 _HOUSEKEEPING = re.compile(
-    r"(we|gao) (selected|interviewed|reviewed|analy[sz]ed|examined|surveyed|visited|met with|obtained|collected|"
+    r"(?:(?:for|under|in|as part of|to address) (?:our|the|this|each|both) (?:\w+ ){0,2}objectives?,\s*)?"  # "For our first objective, we reviewed"
+    r"(?:(we|gao) (selected|interviewed|reviewed|analy[sz]ed|examined|surveyed|visited|met with|obtained|collected|"
     r"conducted (this|our)|used(?! to\b)|assessed the reliability|performed|are sending|provided a draft|will send)\b"
     r"|you (asked|requested) (us|that we)\b|to address (our|this|these|the|each)( \w+){0,3} objectives?\b"
     r"|(our|the|this) (objectives?|review|audit) (was|were|is|are) to\b"
     r"|(this|the following) (section|subsection|chapter|appendix|table|figure)s? (covers?|describes?|presents?|"
     r"provides?|lists?|contains?|outlines?|summari[sz]es|discusses)\b"
-    r"|\[[ xX]\]",
+    r"|\[[ xX]\]"
+    r"|our (report|review|work|audit)s? ((on|of|about) [^,.;]{1,80}? )?(describes|examines|addresses|assesses|reviews)\b"
+    r"|.{0,200}?\b(provision|mandate|request|requirement|direction)s? for (us|gao|this office) to (review|examine|assess|"
+    r"evaluate|study|report)\b)",  # "..., the Committee includes a provision for us to review ..."
     re.I,
 )
 _RFC2119 = re.compile(r"\bkey ?words\b.{0,120}\b(must|shall)\b.{0,300}\b(rfc ?2119|bcp ?14)\b", re.I | re.S)
@@ -48,8 +52,12 @@ def housekeeping(text: str) -> bool:
 
 
 SELF_DESCRIPTION = re.compile(
-    r"^(this|the present) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study)s? "
-    r"(is|was|covers|describes|presents|provides|contains|outlines|sets out|summari[sz]es|examines|discusses)\b",
+    r"^(this|the present|our) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study|"
+    r"review)s? (on|of|about) [^,.;]{1,80}?(is|was|covers|describes|presents|provides|contains|outlines|sets out|"
+    r"summari[sz]es|examines|discusses|assesses|reviews|addresses)\b"
+    r"|^(this|the present|our) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study|"
+    r"review)s? (is|was|covers|describes|presents|provides|contains|outlines|sets out|summari[sz]es|examines|"
+    r"discusses|assesses|reviews|addresses)\b",
     re.I,
 )
 """What the document is ("This document is the Discussion Paper for..."): in a summary, never its bottom line."""
