@@ -253,3 +253,16 @@ def test_legislative_citations_do_not_end_a_sentence():
     assert [t[a:b] for a, b in split_spans(t)] == [
         "The committee was created by S.Res. 304 as a special committee.",
         "See Pub. L. No. 115-368, 132 Stat. 5092 for the text.", "It ended in 1976."]
+
+
+def test_code_is_never_quoted_even_when_everything_fits(tmp_path):
+    from policybrief.profiles.schema import Profile
+
+    prose = " ".join(f"Clients in region {k} send the discriminator with every request they make." for k in range(8))
+    doc, analysis = _essay(tmp_path, f"# Unions\n\n## Background\n\n{prose}\n\n## Design\n\nThe discriminator must be a string and is always required.\n\n"
+                           "```\n// +enum\ntype UnionType string\n\nconst (\n  FieldA UnionType = \"FieldA\"\n)\n```\n\n"
+                           "Every union has exactly one discriminator field, set by the client on each request.\n")
+    brief = compose(doc, analysis, Profile.model_validate({"id": "t", "title": "T", "budget": {"max_words": 2000},
+                                                           "summary": {"sentences": 1}}))
+    body = _body(brief)
+    assert any(t.startswith("Every union") for t in body) and not any("UnionType" in t for t in body), body

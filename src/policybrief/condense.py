@@ -22,8 +22,6 @@ Key = tuple[str, int, int | None]
 
 DUPLICATE_PENALTY = 1.0
 """A near-duplicate of an earlier sentence ranks below everything that says something new."""
-CODE_PENALTY = 1.0
-"""Code ranks below prose: a brief quotes it only when everything fits."""
 LIST_SCORE = {"other": 0.2}
 """Score of a whole list or table by role (lists with a findings role rank above plain lists)."""
 DEFAULT_LIST_SCORE = 0.5
@@ -135,12 +133,11 @@ def units(
             if isinstance(block, Paragraph):
                 for s in block.sentences:
                     k = analysis.index.get(s.ref)
-                    if k is None or infos[k].kind == "label" or _broken(s.text) or _title_line(k, analysis):
-                        continue
+                    if k is None or infos[k].kind in ("label", "code") or _broken(s.text) or _title_line(k, analysis):
+                        continue  # code, flattened into a paragraph of a brief, reads as neither code nor prose
                     members = closure_keys(k)
                     if members is not None:
                         sc = float(score[k]) - (DUPLICATE_PENALTY if k in analysis.duplicates else 0.0)
-                        sc -= CODE_PENALTY if infos[k].kind == "code" else 0.0
                         out.append(_Unit(sec.id, members, sc, len(out)))
             elif isinstance(block, BulletList):
                 if block.role in skip_lists:
