@@ -138,6 +138,9 @@ def test_corpus_briefs_have_no_dangling_sentence(rel):
     ("Together with Senator Church, he sought to establish a committee.", "connective"),
     ("Both men exercised the powers of the office.", "referential"),
     ("In 2019, the committee agreed to act.", "none"),
+    ("See GAO, Defense Cyber Efforts, GAO-12-762SU (Washington, D.C.: Aug. 3, 2012).", "outside"),
+    ("For a summary of views on the matter, see CRS In Focus IF12762.", "outside"),
+    ("Agencies see the program as costly.", "none"),
 ])
 def test_how_a_sentence_leans(text, kind):
     from policybrief.lang.cohesion import lean

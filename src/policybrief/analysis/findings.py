@@ -304,6 +304,7 @@ def _index(analysis: Analysis) -> _Index:
             and k not in analysis.duplicates
             and info.section_role != "back-matter"
             and not _NUMBER_RUN.search(info.sentence.text)  # a table's row run into the text: "Total 739 757 858 785"
+            and info.lean.kind != "outside"  # "For a summary of ..., see CRS In Focus IF12762": a pointer elsewhere
         ):
             for t in terms[k]:
                 postings.setdefault(t, []).append(k)

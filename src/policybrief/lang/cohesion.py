@@ -75,14 +75,16 @@ _OUTSIDE = re.compile(
     r"describes?|outlines?)|"
     r"^as (previously |already |earlier )?(mentioned|noted|discussed|described|shown|explained|stated|outlined)\b"
     r"(?! (by|in|on|at|for|under|with|from|during)\b)|"
-    r"(the |in the )?(next|previous|following|preceding|last|subsequent) (chapter|section|part)s?\b)",
+    r"(the |in the )?(next|previous|following|preceding|last|subsequent) (chapter|section|part)s?\b|"
+    r"^(see|cf\.) |^for (a |an |the )?(summary|discussion|overview|more|further|details?|additional|analysis|"
+    r"background|information)\b[^.;]{0,160}?,\s*see\b)",  # "See GAO-12-762SU.", "For more on X, see IF12762."
     re.I,
 )
 """Pointers at what a brief never shows: a figure or table of the essay, or another chapter. "(see fig. 3)" in
 passing is allowed: the sentence reads without it."""
 _OUTSIDE_WORDS = (
     *("table", "fig", "chart", "graph", "diagram", "map", "box", "image", "exhibit", "chapter", "section", "part"),
-    *("mentioned", "noted", "discussed", "described", "shown", "explained", "stated", "outlined"),
+    *("mentioned", "noted", "discussed", "described", "shown", "explained", "stated", "outlined", "see ", "cf."),
 )
 _DEMONSTRATIVE = re.compile(r"\b(this|these|those|such)\s+(?:an?\s+)?([a-z]+)(?:[- ]([a-z]+))?", re.I)
 _ANOTHER = re.compile(
