@@ -255,3 +255,12 @@ def test_a_review_process_under_risks_is_not_a_risk(tmp_path):
                   "## Risks and Mitigations\n\n- Users will need to deploy the new controllers in their clusters.\n"
                   "- Security for the new interface will continue to be reviewed by the security group.\n")
     assert [r.item.text[:12] for r in found["limitations"]] == ["Users will n"]
+
+
+def test_a_list_that_is_one_sentence_in_pieces_gives_no_rows(tmp_path):
+    found = _rows(tmp_path, "# Paper\n\n## Design\n\nThe wallet presents attributes to a relying party on request.\n\n"
+                  "## Risks\n\nThe main risks are the following:\n\n- Linkability of presentations across verifiers\n"
+                  "- Over-disclosure of attributes\n\nThe relying party can link two presentations by comparing:\n\n"
+                  "- the salt of every attribute that is presented,\n- the signature value of the issuer,\n"
+                  "- and the public key of the wallet.\n")
+    assert [r.item.text[:12] for r in found["limitations"]] == ["Linkability ", "Over-disclos"]

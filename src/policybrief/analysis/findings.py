@@ -196,8 +196,11 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                 if block.role != "other":
                     kind: TableKind = block.role
                     lead = block.lead_in.text if block.lead_in else ""
+                    pieces = 2 * sum(it.text.rstrip().endswith(",") for it in block.items) >= len(block.items)
                     for it in block.items:
                         first = it.sentences[0].text
+                        if pieces:
+                            break  # "- the salt of every attribute that is presented," ...: one sentence in pieces
                         if not (NOT_A_FINDING.search(first[:80]) or _PROCESS.search(first)) or kind != "limitations":
                             yield Candidate(kind, Sentence(it.text, it.ref), sec, _context(sec, parents, repeated, lead), "list")
             elif isinstance(block, Table):
