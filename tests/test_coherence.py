@@ -269,3 +269,17 @@ def test_code_is_never_quoted_even_when_everything_fits(tmp_path):
                                                            "summary": {"sentences": 1}}))
     body = _body(brief)
     assert any(t.startswith("Every union") for t in body) and not any("UnionType" in t for t in body), body
+
+
+def test_a_short_brief_quotes_findings_before_how_the_work_was_done(tmp_path):
+    from policybrief.profiles.schema import Profile
+
+    doc, analysis = _essay(tmp_path, "# Review\n\n## Introduction\n\n"
+                           "For our first objective, we reviewed agency guidance on harbour works and interviewed officials. "
+                           "Regarding our second objective, we analysed harbour spending data for the years 2015 to 2024.\n\n"
+                           "Harbour works ran late at most sites because funding arrived after each season had started. "
+                           "Harbour dredging costs doubled over the period while the volume dredged stayed flat.\n")
+    brief = compose(doc, analysis, Profile.model_validate({"id": "t", "title": "T", "budget": {"max_words": 18},
+                                                           "summary": {"sentences": 1}}))
+    body = _body(brief)
+    assert body and not any(t.startswith(("For our", "Regarding our")) for t in body), body

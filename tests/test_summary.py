@@ -69,6 +69,7 @@ def test_a_summary_quotes_findings_not_how_the_work_was_done(tmp_path):
             "To address our first objective, we reviewed agency guidance on whistleblowers and interviewed officials.\n\n"
             "We interviewed officials at five agencies that protect whistleblowers who report wrongdoing.\n\n"
             "For our second objective, we reviewed the files of whistleblowers who report wrongdoing at agencies.\n\n"
+            "In support of our third objective, we reviewed the files of whistleblowers who report wrongdoing.\n\n"
             "Our report on whistleblowers who report wrongdoing describes (1) agency protections and (2) records.\n\n"
             "In its report, the Senate Committee includes a provision for us to review how agencies protect whistleblowers.\n\n"
             "## Findings\n\nAgencies protect whistleblowers unevenly, and most lack a way to track retaliation complaints.\n\n"

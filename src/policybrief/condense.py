@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from policybrief.analysis import UNSATISFIABLE, Analysis, FloatArray
+from policybrief.analysis.thesis import housekeeping
 from policybrief.lang.cohesion import cut_off
 from policybrief.lang.sentences import UNSPACED, ends_sentence
 from policybrief.model import Block, BulletList, Paragraph, Section, Sentence, block_words
@@ -22,6 +23,9 @@ Key = tuple[str, int, int | None]
 
 DUPLICATE_PENALTY = 1.0
 """A near-duplicate of an earlier sentence ranks below everything that says something new."""
+HOUSEKEEPING_PENALTY = 1.0
+"""How the work was done ("For our first objective, we reviewed ...") ranks below what it found: quoted only when
+everything fits."""
 LIST_SCORE = {"other": 0.2}
 """Score of a whole list or table by role (lists with a findings role rank above plain lists)."""
 DEFAULT_LIST_SCORE = 0.5
@@ -138,6 +142,7 @@ def units(
                     members = closure_keys(k)
                     if members is not None:
                         sc = float(score[k]) - (DUPLICATE_PENALTY if k in analysis.duplicates else 0.0)
+                        sc -= HOUSEKEEPING_PENALTY if housekeeping(s.text) else 0.0
                         out.append(_Unit(sec.id, members, sc, len(out)))
             elif isinstance(block, BulletList):
                 if block.role in skip_lists:

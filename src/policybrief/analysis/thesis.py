@@ -26,7 +26,7 @@ ASSESSMENT = re.compile(
     re.I,
 )
 _HOUSEKEEPING = re.compile(
-    r"(?:(?:for|under|in|as part of|to address) (?:our|the|this|each|both) (?:\w+ ){0,2}objectives?,\s*)?"  # "For our first objective, we reviewed"
+    r"(?:(?:[a-z]+ ){1,3}(?:our|the|this|each|both|all(?: our)?) (?:\w+ ){0,2}objectives?,\s*)?"  # "For our first objective, we reviewed"
     r"(?:(we|gao) (selected|interviewed|reviewed|analy[sz]ed|examined|surveyed|visited|met with|obtained|collected|"
     r"conducted (this|our)|used(?! to\b)|assessed the reliability|performed|are sending|provided a draft|will send)\b"
     r"|you (asked|requested) (us|that we)\b|to address (our|this|these|the|each)( \w+){0,3} objectives?\b"
