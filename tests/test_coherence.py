@@ -136,6 +136,7 @@ def test_corpus_briefs_have_no_dangling_sentence(rel):
     ("In both cases the value is kept.", "connective"),
     ("The one exception is the transfer of funds.", "connective"),
     ("Together with Senator Church, he sought to establish a committee.", "connective"),
+    ("When states expand the programme, they see gains in coverage.", "none"),
     ("Both men exercised the powers of the office.", "referential"),
     ("In 2019, the committee agreed to act.", "none"),
     ("See GAO, Defense Cyber Efforts, GAO-12-762SU (Washington, D.C.: Aug. 3, 2012).", "outside"),

@@ -264,3 +264,10 @@ def test_a_list_that_is_one_sentence_in_pieces_gives_no_rows(tmp_path):
                   "- the salt of every attribute that is presented,\n- the signature value of the issuer,\n"
                   "- and the public key of the wallet.\n")
     assert [r.item.text[:12] for r in found["limitations"]] == ["Linkability ", "Over-disclos"]
+
+
+def test_options_after_a_condition_are_not_risks(tmp_path):
+    found = _rows(tmp_path, "# Report\n\n## Background\n\nThe program funds harbour works in coastal towns every year.\n\n"
+                  "## Policy Options\n\nIf the program is not reauthorized, Congress could:\n\n"
+                  "- Extend the program's authorization for five more years\n- Fold the program into the state grants\n")
+    assert not found.get("limitations") and len(found.get("recommendations", [])) == 2

@@ -389,7 +389,10 @@ def test_lines_that_are_never_headings(tmp_path, line):
 
 
 @pytest.mark.parametrize("line", ["Phase 1 and 2", "Years 2020 to 2024", "2 The \"Grey Zone\" Problem",
-                                  "US Strategy Review", "What Is Next (and When?)", "No Action Alternative"])
+                                  "US Strategy Review", "What Is Next (and When?)", "No Action Alternative",
+                                  "1 – Introduction", "Costs 2020 – 2024", "2020–2024", "Budget 2024 2025",
+                                  "2 COVID-19 and the Economy", "3 MQ-9 Procurement", "3 \"Deterrence by Denial\" Revisited",
+                                  "No-First-Use Policy", "Unknown: The Road Ahead", "The Following Options", "Note"])
 def test_headings_that_look_a_little_like_those_lines(tmp_path, line):
     p = tmp_path / "r.txt"
     p.write_text("Review of the Programme\n\nBackground\n\n" + PROSE + line + "\n\n" + PROSE, encoding="utf-8")
@@ -429,3 +432,20 @@ def test_a_bold_line_in_unmarked_markdown_is_a_label_not_a_heading(tmp_path):
     p.write_text(f"# Review of the Programme\n\nBackground\n\n{PROSE}**Project Summary**\n\n{PROSE}Findings\n\n{PROSE}",
                  encoding="utf-8")
     assert [s.title for s in read_essay(p).walk() if s.heading_ref is not None] == ["Background", "Findings"]
+
+
+def test_an_essay_whose_headings_are_bold_lines_keeps_them(tmp_path):
+    """Bold counts against a heading only where the essay marks its headings some other way."""
+    for suffix in (".txt", ".md"):
+        p = tmp_path / f"b{suffix}"
+        p.write_text("Reforming the Program\n\n" + "".join(f"**{h}**\n\n{PROSE}" for h in (
+            "Background", "Key Findings", "Policy Options", "Recommendations")), encoding="utf-8")
+        titles = [s.title for s in read_essay(p).walk() if s.heading_ref is not None]
+        assert titles == ["Background", "Key Findings", "Policy Options", "Recommendations"], (suffix, titles)
+
+
+def test_a_lead_in_over_its_first_item_is_not_a_heading(tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_text(f"Review of the Programme\n\nBackground\n\n{PROSE}Two approaches stand out:\nThe Nordic Model\n\n{PROSE}",
+                 encoding="utf-8")
+    assert [s.title for s in read_essay(p).walk() if s.heading_ref is not None] == ["Background"]

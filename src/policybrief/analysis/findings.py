@@ -196,7 +196,8 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                 if block.role != "other":
                     kind: TableKind = block.role
                     lead = block.lead_in.text if block.lead_in else ""
-                    pieces = 2 * sum(it.text.rstrip().endswith(",") for it in block.items) >= len(block.items)
+                    commas = sum(it.text.rstrip().endswith(",") for it in block.items)
+                    pieces = commas >= 2 and 2 * commas > len(block.items)
                     for it in block.items:
                         first = it.sentences[0].text
                         if pieces:

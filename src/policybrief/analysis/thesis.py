@@ -53,7 +53,7 @@ def housekeeping(text: str) -> bool:
 
 SELF_DESCRIPTION = re.compile(
     r"^(this|the present|our) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study|"
-    r"review)s? (on|of|about) [^,.;]{1,80}?(is|was|covers|describes|presents|provides|contains|outlines|sets out|"
+    r"review)s? (on|of|about) [^,.;]{1,80}?\s(covers|describes|presents|provides|contains|outlines|sets out|"
     r"summari[sz]es|examines|discusses|assesses|reviews|addresses)\b"
     r"|^(this|the present|our) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study|"
     r"review)s? (is|was|covers|describes|presents|provides|contains|outlines|sets out|summari[sz]es|examines|"

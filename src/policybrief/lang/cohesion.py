@@ -29,10 +29,9 @@ _CONNECTIVE = re.compile(
     r"conversely|on the other hand|on the contrary|at the very least|that said|even so|for example|for instance|"
     r"in this (context|case|regard|respect|sense|way)|to this end|then|specifically|fundamentally|interestingly|"
     r"rather|otherwise|meanwhile|after all|of course|as such|again|in other words|that is|even then|"
-    r"for (similar|the same|these|those|this|such|both|all these) reasons?|(in|by) doing so|to do so|if so|if not|"
+    r"for (similar|the same|these|those|this|such|both|all these) reasons?|(in|by) doing so|to do so|if so|"
     r"in (both|either|each|such|that|neither) cases?|not so|apart from (this|that|these|those|being)|"
-    r"the (one|only|main) exceptions? (is|are|was|were|being))\b"
-    r"|^[A-Z][^,.;:]{0,60}, (he|she|they) [a-z]",  # "Together with Senator Church, he sought ...": who is "he"?
+    r"the (one|only|main) exceptions? (is|are|was|were|being)|together with)\b",
     re.I,
 )
 _ADDITIVE = re.compile(

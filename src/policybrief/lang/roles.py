@@ -11,6 +11,8 @@ import re
 from collections.abc import Collection
 from typing import Literal, get_args
 
+from policybrief.lang.sentences import split_spans
+
 ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "key_judgments": re.compile(
         r"\b(key (judg(e)?ments?|findings?|points?|takeaways?|messages?)|bottom line|main (findings?|points?)|"
@@ -51,7 +53,7 @@ _NOT_A_FINDING = re.compile(
 """Words that make a list something else: mitigations, benefits, examples, instructions, questions, alternatives."""
 _FAILED_CONDITION = re.compile(
     r"^\W*(if|unless)\b[^:]*?(\b(not|never|fail\w*|neglect\w*|without)\b|n['’]t\b)[^:]*?\b(may|might|could|will|would|can)\b"
-    r"[^:]{0,40}:?\s*$",
+    r"( \w+)? (end up|face|suffer|lose|risk|fail|struggle|experience|encounter)\b[^:]{0,40}:?\s*$",
     re.I,
 )
 """A lead-in that says what follows when something is not done ("If agencies haven't done research, they may end
@@ -169,7 +171,8 @@ def classify(
         long_items = sum(1 for it in items if len(it.split()) >= 12 and it.rstrip().endswith((".", "”", '"')))
         if long_items / len(items) >= 0.5:
             scores["key_judgments"] += 2.5
-    last = re.split(r"(?<=[.!?])\s+", lead_in.strip())[-1]  # the lead-in proper, after the sentence before it
+    spans = split_spans(lead_in)
+    last = lead_in[spans[-1][0] : spans[-1][1]] if spans else lead_in  # the lead-in proper, after the sentence before
     if re.match(r"^\W*(if|unless)\b", last, re.I) and not ROLE_PATTERNS["drivers"].search(last):
         scores["drivers"] = min(scores["drivers"], 0.0)  # "If agencies have done ..., they will:" says what follows, not why
         if _FAILED_CONDITION.match(last):

@@ -58,7 +58,7 @@ def _boundary(text: str, sent_start: int, punct_at: int, punct: str, nxt: int, e
     # The next sentence must open like one: a capital, a digit, an opening quote or bracket, a bullet.
     if following.islower():
         return False
-    wm = _WORD_BEFORE.search(text, sent_start, punct_at)
+    wm = _WORD_BEFORE.search(text, max(sent_start, punct_at - 100), punct_at)  # a word is never that long
     word = wm.group(1) if wm else ""
     if punct.startswith(".") and not punct.startswith(".."):
         token = (word + ".").lower()

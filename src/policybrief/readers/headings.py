@@ -14,7 +14,7 @@ the corpus and report on the other half.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 
 from policybrief.lang.sentences import split_spans
@@ -45,18 +45,18 @@ _NOT_A_HEADING = re.compile(
     r"[\w.+-]+@[\w-]+\.\w"  # an e-mail address: a contact line
     r"|\(\d{3}\)\s*\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b"  # a telephone number
     r"|\*\*\s+\*\*"  # bold cells run together: a table's header row made into a line
-    rf"|(?:(?:^|\s){_NUMBER}){{2,}}$"  # ends in two or more figures: a table row
+    rf"|(?:(?:^|\s){_NUMBER}){{3,}}$"  # ends in three or more figures: a table row
     r"|\(\s*-?\d[\d.]*,\s*-?\d[\d.]*\)$"  # ends in an interval "(0.35, 0.86)": a table row
-    r"|^\d{1,3}\s+(?:[^\n]*?,\s*)?(?:_\S|“|\")"  # a number, then (after a comma) a title: a footnote citing a work
-    r"|^\d{1,3}\s+(?-i:[A-Z]{2,})-\d"  # a number, then a report number ("8 GAO-24-106192"): a footnote
+    r"|^\d{1,3}\s+(?:_\S|[^\n]*?,\s*(?:_\S|“|\"))"  # a number, then an italic title or "Author, “Title”": a footnote
+    r"|^\d{1,3}\s+(?-i:[A-Z]{2,})-\d{2,}-\d{3,}"  # a number, then a report number ("8 GAO-24-106192"): a footnote
     rf"|^(?:{_MONTH}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTH})\s+\d{{4}}$"  # a date and nothing else
     rf"|^(?:version|v)\s?\d[\w.]*\b.*(?:\d{{1,2}},?\s+\d{{4}}|{_MONTH}\s+\d{{4}}|\d{{4}}-\d\d-\d\d)"  # "Version 1.0, updated 8 May 2026"
-    r"|^(?:n/?a|tb[ad]|none|yes|no|not applicable|unknown)\b\.?\s*(?:$|--|[-–—:(])"  # an answer: "N/A", "TBD -- later"
+    r"|^(?:n/?a|tb[ad]|yes|no|not applicable)\.?(?:$|\s+(?:--|[-–—(]))"  # an answer: "N/A", "TBD -- later"
     r"|^(?:additionally|similarly|moreover|furthermore|however|consequently|therefore|thus|likewise|meanwhile"
     r"|nevertheless|nonetheless|conversely|accordingly|hence|specifically|notably|importantly|indeed|in addition"
     r"|in contrast|in particular|for example|for instance|as a result|on the other hand),\s"  # a sentence's opening
-    r"|\b(?:the following|as follows|below is|below are|shown below|listed below)\b"  # a lead-in to what follows
-    r"|^(?:end\s+)?(?:note|warning|caution|tip)$"  # an admonition's label
+    r"|^(?:the following|below (?:is|are))\b.*\b(?:will|is|are|shall|must|should|was|were|can|may)\b"  # a lead-in
+    r"|^(?-i:(?:END )?(?:NOTE|WARNING|CAUTION|TIP))$"  # an admonition's label
     r"|^\d{1,2}[.)]\s+>",  # a numbered quotation: a list item
     re.I,
 )
@@ -80,9 +80,9 @@ class HeadingParams:
 
     title_case: float = -0.04
     """Three in four significant words capitalised (or numbers)."""
-    lower_case_long: float = -0.84
+    lower_case_long: float = -0.9
     """Fewer than half the significant words capitalised in a line of more than eight words."""
-    numbered: float = 0.64
+    numbered: float = 0.66
     """Starts with a section number ("2.3", "2.", "IV.", "B.")."""
     bare_number: float = 0.81
     """Starts with a bare number ("2 Findings"), which a footnote does too."""
@@ -94,62 +94,62 @@ class HeadingParams:
     """A comma after the first word ("Additionally, ...", "Similarly, article 3 states"): a sentence's opening."""
     all_caps: float = 0.27
     """Two or more words, all in capitals."""
-    long_line: float = -0.25
+    long_line: float = -0.21
     """More than twelve words."""
-    very_long: float = 0.09
+    very_long: float = 0.1
     """More than sixteen words (a question heading can be that long; a line of prose often is)."""
-    blank_before: float = 1.03
+    blank_before: float = 1.04
     """A blank line (or the start of the text) before it."""
-    text_before: float = -1.03
+    text_before: float = -1.04
     """Text directly above it, no blank line between."""
-    blank_after: float = 1.31
+    blank_after: float = 1.28
     """A blank line (or the end of the text) after it."""
     prose_after: float = 0.08
     """The next text is running prose: what a heading introduces."""
-    list_after: float = 0.07
+    list_after: float = 0.06
     """The next text is a list (a heading may introduce one; so does a lead-in line)."""
     table_after: float = -2.0
     """The next text is a pipe table."""
-    caption_subtitle: float = -0.25
+    caption_subtitle: float = -0.26
     """A caption above and a table below: the line is the table's subtitle ("In Trillions of Dollars")."""
-    heading_after: float = -0.06
+    heading_after: float = -0.05
     """The next text is a line that could be a heading itself and stands alone: a section over its subsection."""
-    short_after: float = 0.18
+    short_after: float = 0.19
     """The next text is another short line, not standing alone: an address block or an unmarked list, more likely."""
     end_of_text: float = -0.28
     """Nothing follows."""
-    after_colon: float = -0.29
+    after_colon: float = -0.3
     """The text before it ends with a colon: the line is the first item of an unmarked list."""
-    after_question: float = -0.17
+    after_question: float = -0.15
     """The text before it ends with a question mark: the line is an answer ("No", "N/A")."""
-    short_answer: float = 0.19
+    short_answer: float = 0.18
     """...and it is four words or fewer: "N/A", "No", "Not applicable"."""
     after_caption: float = -0.24
     """The text before it is a caption ("Table 2. ..."): the line is the caption's subtitle ("In Millions")."""
-    runs_on: float = -1.42
+    runs_on: float = -1.43
     """The next line, directly below, starts in lower case: the line is the first of a wrapped paragraph."""
-    shorter_than_next: float = 0.04
+    shorter_than_next: float = 0.01
     """Text directly below that opens like a sentence and is much longer: a heading over its paragraph, not the
     first line of a wrapped one."""
     link_only: float = -0.49
     """The whole line is a Markdown link ("[Open Source Software FAQs](http://...)")."""
     trailing_function_word: float = -1.87
     """Ends on a word like "the", "of", "which": a line broken mid-sentence."""
-    lower_start: float = -0.16
+    lower_start: float = -0.15
     """One or two words starting in lower case, standing alone ("rustc", "cargo")."""
     ends_with_number: float = 0.43
     """Ends in a number after a word: a table-of-contents line with its page number ("Background 4")."""
     list_marker: float = -1.13
     """Reads as an ordered-list item too ("1. Introduction", "A. General")."""
-    marker_run: float = -0.59
+    marker_run: float = -0.6
     """...and the text before or after it is a list item as well: an ordered list, not a heading."""
-    dateline: float = -0.22
+    dateline: float = -0.21
     """A date or version line ("March 3, 2026", "Version 1.0, updated 14 January 2025")."""
     mostly_digits: float = -0.03
     """More than half digits (a table row, a date line), a bare year excepted."""
-    question: float = 1.28
+    question: float = 1.23
     """Ends with a question mark ("What Is at Stake?")."""
-    bold_line: float = -1.49
+    bold_line: float = -1.48
     """The whole line is bold (`**Project Summary**`): in a document with Markdown, its headings would be marked."""
     threshold: float = 1.35
     """The score a line must exceed to be a heading."""
@@ -249,14 +249,15 @@ _FIGURE = re.compile(r"[-+(]*[$€£]?\s?\d[\d,./:–-]*%?[)\]]*|n/?a|yes|no|[-�
 
 def _table_cells(text: str) -> bool:
     """A row of a table flattened into a line: no letters at all (a bare year aside), more than half of its words
-    figures, "N/A", "Yes" or dashes (at least two of them), or a bracket left open or closed by a cell wrapped
+    figures, "N/A", "Yes" or dashes (three numbers among them, or nothing else), or a bracket left open or closed by a cell wrapped
     over two lines ("millions)", "(in millions)")."""
     words = text.split()
     if not any(c.isalpha() for c in text):
-        return not re.fullmatch(r"\d{4}", text)
+        return not re.fullmatch(r"\d{4}(?:\s*[-–—]\s*\d{4})?", text)  # a year or a span of years may head a part
     figures = sum(bool(_FIGURE.fullmatch(w)) for w in words)
-    if figures >= 2 and 2 * figures > len(words):
-        return True
+    numbers = sum(any(c.isdigit() for c in w) for w in words)
+    if 2 * figures > len(words) and (numbers >= 3 or (figures == len(words) >= 2)):
+        return True  # "$42.4 million $1.6 billion", "N/A Yes N/A"; not "1 – Introduction", "Costs 2020 – 2024"
     opened, closed = text.count("("), text.count(")")
     return opened != closed or (text.startswith("(") and text.endswith(")"))
 
@@ -304,8 +305,12 @@ def wrapped_start(ctx: Context, i: int) -> int | None:
     if h < 0 or ctx.quiet[h] or ctx.code[h] or not (h == 0 or ctx.quiet[h - 1]):
         return None
     first = ctx.lines[h].stripped
-    if not first.endswith(":") or _LABEL.match(first) or _shape(first[:-1]) is None:
+    if not first.endswith(":") or _LABEL.match(first):
         return None
+    head = _shape(first[:-1])
+    sig = [w for w in head.words if w.lower() not in _SMALL] if head else []
+    if head is None or len(head.words) < 2 or sum(w[:1].isupper() or w[:1].isdigit() for w in sig) < 0.75 * len(sig):
+        return None  # a lead-in ("Two approaches stand out:", "Contact:") over its first item, not a title
     joined = _shape(f"{first} {ctx.lines[i].stripped}")
     return h if joined is not None and len(joined.words) <= 20 else None
 
@@ -422,8 +427,15 @@ def heading_lines(
     only: list[int] | None = None,
     ctx: Context | None = None,
 ) -> list[int]:
-    """Indices of the lines that score as headings, in order."""
-    return [i for i, feats in line_evidence(lines, only, ctx).items() if score(feats, params) > 0]
+    """Indices of the lines that score as headings, in order. Where the only heading-like lines are wholly bold
+    (an essay that marks its headings with bold and nothing else), bold is not held against them."""
+    evidence = line_evidence(lines, only, ctx)
+    found = [i for i, feats in evidence.items() if score(feats, params) > 0]
+    bold = FEATURES.index("bold_line")
+    if len(found) < 2 and sum(f[bold] > 0 for f in evidence.values()) >= 2:
+        unbold = replace(params, bold_line=0.0)
+        found = [i for i, feats in evidence.items() if score(feats, unbold) > 0]
+    return found
 
 
 def is_dateline(text: str) -> bool:
