@@ -449,3 +449,12 @@ def test_a_lead_in_over_its_first_item_is_not_a_heading(tmp_path):
     p.write_text(f"Review of the Programme\n\nBackground\n\n{PROSE}Two approaches stand out:\nThe Nordic Model\n\n{PROSE}",
                  encoding="utf-8")
     assert [s.title for s in read_essay(p).walk() if s.heading_ref is not None] == ["Background"]
+
+
+def test_a_two_line_heading_is_joined_only_where_one_paragraph_holds_both_lines(tmp_path):
+    """Markdown reads a tab-indented first line as code of its own: no heading "...:" over an empty section."""
+    p = tmp_path / "r.md"
+    p.write_text(f"# Foreign Debt\n\n{PROSE}\tForeign Investment in Federal Debt:\n  Why Is It an Issue of Concern?\n\n{PROSE}",
+                 encoding="utf-8")
+    secs = [s for s in read_essay(p).walk() if s.heading_ref is not None]
+    assert not any(s.title.endswith(":") for s in secs) and all(s.blocks for s in secs), [s.title for s in secs]

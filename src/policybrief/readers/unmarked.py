@@ -41,7 +41,7 @@ def promote_unmarked(elements: list[RawElement], source: str, params: HeadingPar
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if nxt is None or ctx.quiet[i + 1] or BULLET.match(nxt.text) or nxt.text.lstrip().startswith(_BLOCK_START):
             line_of[k] = i
-        elif (i + 2 >= len(lines) or ctx.quiet[i + 2]) and wrapped_start(ctx, i + 1) == i:
+        elif (i + 2 >= len(lines) or ctx.quiet[i + 2]) and wrapped_start(ctx, i + 1) == i and el.piece.end > nxt.start:
             line_of[k] = i + 1  # a heading broken after its colon: the paragraph's two lines are the heading
     chosen = set(heading_lines(lines, params, sorted(set(line_of.values())), ctx))
     promoted: dict[int, RawPara] = {}
