@@ -53,11 +53,8 @@ def housekeeping(text: str) -> bool:
 
 SELF_DESCRIPTION = re.compile(
     r"^(this|the present|our) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study|"
-    r"review)s? (on|of|about) [^,.;]{1,80}?\s(covers|describes|presents|provides|contains|outlines|sets out|"
-    r"summari[sz]es|examines|discusses|assesses|reviews|addresses)\b"
-    r"|^(this|the present|our) (document|report|paper|proposal|kep|rfc|testimony|discussion paper|brief|memo|study|"
-    r"review)s? (is|was|covers|describes|presents|provides|contains|outlines|sets out|summari[sz]es|examines|"
-    r"discusses|assesses|reviews|addresses)\b",
+    r"review)s? ((on|of|about) [^,.;]{1,80}?\s(?!(is|was)\b))?(is|was|covers|describes|presents|provides|contains|"
+    r"outlines|sets out|summari[sz]es|examines|discusses|assesses|reviews|addresses)\b",
     re.I,
 )
 """What the document is ("This document is the Discussion Paper for..."): in a summary, never its bottom line."""
