@@ -197,11 +197,10 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                     kind: TableKind = block.role
                     lead = block.lead_in.text if block.lead_in else ""
                     commas = sum(it.text.rstrip().endswith(",") for it in block.items)
-                    pieces = commas >= 2 and 2 * commas > len(block.items)
+                    if commas >= 2 and 2 * commas > len(block.items):
+                        continue  # "- the salt of every attribute that is presented," ...: one sentence in pieces
                     for it in block.items:
                         first = it.sentences[0].text
-                        if pieces:
-                            break  # "- the salt of every attribute that is presented," ...: one sentence in pieces
                         if not (NOT_A_FINDING.search(first[:80]) or _PROCESS.search(first)) or kind != "limitations":
                             yield Candidate(kind, Sentence(it.text, it.ref), sec, _context(sec, parents, repeated, lead), "list")
             elif isinstance(block, Table):
