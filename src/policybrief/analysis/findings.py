@@ -172,25 +172,34 @@ def _context(sec: Section, parents: dict[str, Section], repeated: set[str], lead
     return lead or title
 
 
-def candidates(analysis: Analysis) -> Iterator[Candidate]:
-    """Every row the essay offers, before evidence: from lists, prose and tables, in essay order."""
-    body = _body(analysis)
+def _prose_sections(analysis: Analysis) -> Iterator[tuple[Section, TableKind | None, set[str], str]]:
+    """The sections that may hold rows, each with the kind its role gives prose, the kinds its lists hold, and its
+    context."""
     parents = {c.id: s for s in analysis.doc.walk() for c in s.subsections}
     counts: dict[str, int] = {}
     for sec in analysis.doc.walk():
         counts[sec.title.lower()] = counts.get(sec.title.lower(), 0) + 1
     repeated = {t for t, n in counts.items() if n > 1}
-    for sec in body:
+    for sec in _body(analysis):
         if (
             NOT_FINDING_SECTIONS.search(sec.title)
             and (not ROLE_PATTERNS["limitations"].search(sec.title) or _MITIGATION.search(sec.title))
             or _rejected(sec, parents)
         ):
             continue
-        context = _context(sec, parents, repeated)
-        prose_kind = PROSE_ROLES.get(sec.role)
         # A section that lists its limitations (or drivers...) states them there: its prose discusses them.
-        listed = {b.role for b in sec.blocks if isinstance(b, BulletList)}
+        listed: set[str] = {b.role for b in sec.blocks if isinstance(b, BulletList)}
+        yield sec, PROSE_ROLES.get(sec.role), listed, _context(sec, parents, repeated)
+
+
+def candidates(analysis: Analysis) -> Iterator[Candidate]:
+    """Every row the essay offers, before evidence: from lists, prose and tables, in essay order."""
+    parents = {c.id: s for s in analysis.doc.walk() for c in s.subsections}
+    counts: dict[str, int] = {}
+    for sec in analysis.doc.walk():
+        counts[sec.title.lower()] = counts.get(sec.title.lower(), 0) + 1
+    repeated = {t for t, n in counts.items() if n > 1}
+    for sec, prose_kind, listed, context in _prose_sections(analysis):
         for block in sec.blocks:
             if isinstance(block, BulletList):
                 if block.role != "other":
@@ -206,31 +215,52 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
             elif isinstance(block, Table):
                 yield from _table_rows(block, sec, context)
             elif isinstance(block, Paragraph):
-                for s in block.sentences:
-                    k = analysis.index.get(s.ref)
-                    if k is None or analysis.sentences[k].fragment or _points_elsewhere(s.text):
-                        continue
-                    stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
-                    if "recommendations" in (stated, prose_kind) and (
-                        RESPONSE.search(s.text) or _DETAIL.match(s.text) or _REPORTED.search(s.text)
-                    ):
-                        continue  # "DOE concurred with ...": the reply; "This should include ...": a detail of one
-                    if stated == "limitations" and sec.role == "introduction":
-                        stated = "drivers"  # a Motivation's "another concern of mine": a reason for the change
-                    if stated == "limitations" and prose_kind == "recommendations":
-                        stated = "recommendations"  # "Another issue for Congress is whether..."
-                    if stated in listed:
-                        continue
-                    if (
-                        stated in ("limitations", "drivers")
-                        or (stated and prose_kind == stated)
-                        or (stated == "recommendations" and prose_kind == "key_judgments")
-                    ):
-                        if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text):
-                            yield Candidate(stated, s, sec, context, "prose")
-                        continue
-                    if prose_kind and prose_kind not in listed and _states(s.text, prose_kind, k, analysis):
-                        yield Candidate(prose_kind, s, sec, context, "prose")
+                for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):
+                    if not by_role or prose_rule(analysis, analysis.index[cand.item.ref], cand.kind):
+                        yield cand
+
+
+def _paragraph_rows(
+    analysis: Analysis, block: Paragraph, sec: Section, prose_kind: TableKind | None, listed: set[str], context: str
+) -> Iterator[tuple[Candidate, bool]]:
+    """The paragraph's sentences that may be rows, each with whether only its section's role makes it one (True:
+    `prose_row` decides) or it says what it is ("Another limitation is ...": False, a row)."""
+    for s in block.sentences:
+        k = analysis.index.get(s.ref)
+        if k is None or analysis.sentences[k].fragment or _points_elsewhere(s.text):
+            continue
+        stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
+        if "recommendations" in (stated, prose_kind) and (
+            RESPONSE.search(s.text) or _DETAIL.match(s.text) or _REPORTED.search(s.text)
+        ):
+            continue  # "DOE concurred with ...": the reply; "This should include ...": a detail of one
+        if stated == "limitations" and sec.role == "introduction":
+            stated = "drivers"  # a Motivation's "another concern of mine": a reason for the change
+        if stated == "limitations" and prose_kind == "recommendations":
+            stated = "recommendations"  # "Another issue for Congress is whether..."
+        if stated in listed:
+            continue
+        if (
+            stated in ("limitations", "drivers")
+            or (stated and prose_kind == stated)
+            or (stated == "recommendations" and prose_kind == "key_judgments")
+        ):
+            if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text):
+                yield Candidate(stated, s, sec, context, "prose"), False
+            continue
+        if prose_kind and prose_kind not in listed:
+            yield Candidate(prose_kind, s, sec, context, "prose"), True
+
+
+def prose_pool(analysis: Analysis) -> Iterator[tuple[Candidate, int]]:
+    """Every sentence whose section's role alone could make it a row, with its index: what `prose_row` decides on
+    (bench/findings_learn.py fits and scores that decision)."""
+    for sec, prose_kind, listed, context in _prose_sections(analysis):
+        for block in sec.blocks:
+            if isinstance(block, Paragraph):
+                for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):
+                    if by_role:
+                        yield cand, analysis.index[cand.item.ref]
 
 
 def _rejected(sec: Section, parents: dict[str, Section]) -> bool:
@@ -241,6 +271,12 @@ def _rejected(sec: Section, parents: dict[str, Section]) -> bool:
             return True
         p = parents.get(p.id)
     return False
+
+
+def prose_rule(analysis: Analysis, k: int, kind: TableKind) -> bool:
+    """The hand-written test: whether the sentence states a row of its section's kind."""
+    return _states(analysis.sentences[k].sentence.text, kind, k, analysis)
+
 
 
 def _states(text: str, kind: TableKind, k: int, analysis: Analysis) -> bool:
