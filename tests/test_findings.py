@@ -271,3 +271,51 @@ def test_options_after_a_condition_are_not_risks(tmp_path):
                   "## Policy Options\n\nIf the program is not reauthorized, Congress could:\n\n"
                   "- Extend the program's authorization for five more years\n- Fold the program into the state grants\n")
     assert not found.get("limitations") and len(found.get("recommendations", [])) == 2
+
+
+def test_a_flat_outline_passes_an_options_section_on_to_the_options_after_it(tmp_path):
+    """A PDF made Markdown loses its nesting: "Selected Policy Options for Congress" (a short introduction) is
+    followed by one heading per option at the same level; each of those is an option section, until back matter."""
+    body = "Retailers set prices in many ways. They respond to supply and demand over time.\n\n"
+    text = (
+        "Introduction\n\n" + body + "Retail Markups\n\n" + body
+        + "Selected Policy Options for Congress\n\nThis section discusses selected options for Congress.\n\n"
+        + "Continued Oversight\n\nCongress might consider using its oversight authority to review enforcement. "
+        + "Retailers set prices in many ways.\n\n"
+        + "Retailer Price Gouging\n\nCongress could consider specifying a maximum markup in legislation.\n\n"
+        + "# Footnotes\n\n1. A note.\n"
+    )
+    p = tmp_path / "options.md"
+    p.write_text(text, encoding="utf-8")
+    roles = {s.title: s.role for s in read_essay(p).walk()}
+    assert roles["Continued Oversight"] == roles["Retailer Price Gouging"] == "recommendations"
+    assert roles["Retail Markups"] == "analysis"  # before the options section: untouched
+    recs = [r.item.text for r in tables(analyse(read_essay(p)))["recommendations"]]
+    assert any(r.startswith("Congress might consider using its oversight") for r in recs)
+    assert any(r.startswith("Congress could consider specifying") for r in recs)
+    # A nested outline keeps its own parents: nothing is passed on between siblings.
+    nested = text.replace("Continued Oversight\n", "## Continued Oversight\n")
+    for title in ("Introduction", "Retail Markups", "Selected Policy", "Retailer Price Gouging"):
+        nested = nested.replace(title, "# " + title, 1)
+    p.write_text(nested, encoding="utf-8")
+    assert {s.title: s.role for s in read_essay(p).walk()}["Retailer Price Gouging"] == "analysis"
+
+
+def test_a_paragraph_opening_with_a_bold_title_is_one_row_named_by_it(tmp_path):
+    rows = _rows(
+        tmp_path,
+        "# Report\n\n## Challenges Continue to Affect the Data\n\n"
+        "**Nonreporting agencies.** In 2023, we reported that not all agencies reported spending information. "
+        "We found that 49 of the 152 agencies did not report any data.\n\n"
+        "**Inaccurate award data.** We also found differences between the data sources. "
+        "For example, one record was wrong by a billion dollars.\n\n"
+        "**API stability.** The main drawback of this approach is that a type may be exposed by accident.\n",
+    )["limitations"]
+    items = [r.item.text for r in rows]
+    assert items[:2] == ["Nonreporting agencies.", "Inaccurate award data."]
+    assert "In 2023, we reported that not all agencies reported spending information." in [
+        e.text for e in rows[0].evidence
+    ]
+    # A sentence under the title that says what it is stays the row: the title does not replace it.
+    assert items[2].startswith("The main drawback of this approach")
+    assert len(items) == 3

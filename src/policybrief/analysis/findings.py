@@ -215,8 +215,16 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
             elif isinstance(block, Table):
                 yield from _table_rows(block, sec, context)
             elif isinstance(block, Paragraph):
-                for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):
-                    if not by_role or prose_rule(analysis, analysis.index[cand.item.ref], cand.kind):
+                rows = list(_paragraph_rows(analysis, block, sec, prose_kind, listed, context))
+                title = _run_in_title(analysis, block) if prose_kind and prose_kind not in listed else None
+                if title is not None and prose_kind and all(by_role for _, by_role in rows):
+                    # "**Nonreporting agencies.** In November 2023, we reported ...": one finding, named by its
+                    # title (unless a sentence under it says what it is: "The main drawback ... is ...").
+                    if not NOT_A_FINDING.search(title.text):
+                        yield Candidate(prose_kind, title, sec, context, "prose")
+                    continue
+                for cand, by_role in rows:
+                    if not by_role or (title is None and prose_rule(analysis, analysis.index[cand.item.ref], cand.kind)):
                         yield cand
 
 
@@ -250,6 +258,23 @@ def _paragraph_rows(
             continue
         if prose_kind and prose_kind not in listed:
             yield Candidate(prose_kind, s, sec, context, "prose"), True
+
+
+_RUN_IN_WORDS = 15
+
+
+def _run_in_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
+    """The bold title a paragraph opens with ("**Nonreporting agencies.** In November 2023, we reported ..."), where
+    it has one and more follows: in a section of findings, each such paragraph is one finding, named by its title;
+    the sentences under it are its evidence, not rows of their own."""
+    if len(block.sentences) < 2:
+        return None
+    first = block.sentences[0]
+    src = analysis.doc.source
+    opening, closing = src[max(0, first.ref.start - 2) : first.ref.start], src[first.ref.end : first.ref.end + 2]
+    if first.words > _RUN_IN_WORDS or opening not in ("**", "__") or closing != opening:
+        return None
+    return first if first.text.rstrip().endswith((".", ":")) else None
 
 
 def prose_pool(analysis: Analysis) -> Iterator[tuple[Candidate, int]]:

@@ -55,6 +55,8 @@ class _Open:
     children: list[Section] = field(default_factory=list)
     # Raw text of each block, for classifying lists once the section is complete.
     pending_lists: list[tuple[int, str, str, list[str]]] = field(default_factory=list)
+    passes: SectionRole | None = None
+    """In a flat outline, the role this section hands on to the sections after it (see `_passed_role`)."""
 
 
 class _Builder:
@@ -240,6 +242,8 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
     )  # text before the first heading; its id is taken only if it has any
     current = opening
     titles = frozenset(roles.title_key(el.text) for el in raw.elements if isinstance(el, RawHeading))
+    # Flat: every heading of the body at one level (back matter such as a marked "# Footnotes" aside).
+    flat = len({el.level for el in raw.elements if isinstance(el, RawHeading) and roles.section_role(el.text) != "back-matter"}) == 1
     back: dict[str, list[RawElement]] = {}
 
     def close(sec: _Open) -> Section:
@@ -278,7 +282,8 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             role = roles.section_role(title, parent=stack[-1].role if stack else None)
             if title[:1].islower() and current is not opening:
                 role = current.role  # "of Environmental Management...": a heading broken over two lines goes on
-            current = _Open(sid, title, level, ref, el.level, role)
+            passes = _passed_role(current, role) if flat and current is not opening else None
+            current = _Open(sid, title, level, ref, el.level, passes or role, passes=passes)
             stack.append(current)
             continue
         tag = getattr(el, "tag", "")
@@ -322,6 +327,28 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
         cleanups=tuple(sorted(b.cleanups, key=lambda c: c.offset)),
         notes=tuple(raw.notes),
     )
+
+
+PASSING_ROLES: frozenset[SectionRole] = frozenset({"recommendations"})
+"""Roles a short section hands on in a flat outline: "Policy Considerations" over the options it introduces."""
+PASSING_WORDS = 200
+"""At most this many words: the section only introduces what follows (two short paragraphs)."""
+
+
+def _passed_role(before: _Open, own: SectionRole) -> SectionRole | None:
+    """The role a section takes from the one before it when the outline is flat (every heading at one level, as in
+    a PDF converted with unmarked headings), so its nesting is lost: a short "Selected Policy Options for Congress"
+    that only introduces the options is followed by one section per option ("Continued Oversight", "Retailer Price
+    Gouging"), each an option for Congress. The role goes on until a section whose own title gives one."""
+    if own != "analysis":
+        return None
+    if before.passes is not None:
+        return before.passes
+    if before.role in PASSING_ROLES and not before.children:
+        words = sum(len(blk.text.split()) for blk in before.blocks if isinstance(blk, Paragraph))
+        if words <= PASSING_WORDS and all(isinstance(blk, Paragraph) for blk in before.blocks):
+            return before.role
+    return None
 
 
 def _reindex(block: Block, sid: str, idx: int) -> Block:
