@@ -319,3 +319,24 @@ def test_a_paragraph_opening_with_a_bold_title_is_one_row_named_by_it(tmp_path):
     # A sentence under the title that says what it is stays the row: the title does not replace it.
     assert items[2].startswith("The main drawback of this approach")
     assert len(items) == 3
+
+
+def test_questions_anecdotes_and_what_a_design_does_not_support(tmp_path):
+    found = _rows(
+        tmp_path,
+        "# Report\n\n## Policy Options for Congress\n\nCongress could ask the following:\n\n"
+        "- What is the role of the federal government in supporting local innovation economies?\n"
+        "- How can research universities strengthen their role in regional innovation?\n\n"
+        "## Concept for Initial Implementation\n\nThis concept does not support:\n\n"
+        "- Scope rate-limited pseudonym types and their linkable use cases,\n"
+        "- Linkable pseudonymous authentication across relying parties.\n\n"
+        "## Funding Is a Key Challenge for Museums\n\n"
+        "For most museums, the grant application process is a major challenge because of its cost. "
+        "One museum we visited also mentioned donor-restricted funds as a challenge. "
+        "A stakeholder added that deferred maintenance is a growing problem for small museums.\n",
+    )
+    assert found["recommendations"] == []  # questions are not options
+    lims = [r.item.text for r in found["limitations"]]
+    assert any(t.startswith("Linkable pseudonymous authentication") for t in lims)
+    assert any(t.startswith("For most museums, the grant application") for t in lims)
+    assert not any(t.startswith(("One museum we visited", "A stakeholder added")) for t in lims)

@@ -210,13 +210,15 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                         continue  # "- the salt of every attribute that is presented," ...: one sentence in pieces
                     for it in block.items:
                         first = it.sentences[0].text
+                        if it.text.rstrip().endswith("?"):
+                            continue  # "What is the role of the federal government ...?": a question, not a finding
                         if not (NOT_A_FINDING.search(first[:80]) or _PROCESS.search(first)) or kind != "limitations":
                             yield Candidate(kind, Sentence(it.text, it.ref), sec, _context(sec, parents, repeated, lead), "list")
             elif isinstance(block, Table):
                 yield from _table_rows(block, sec, context)
             elif isinstance(block, Paragraph):
                 rows = list(_paragraph_rows(analysis, block, sec, prose_kind, listed, context))
-                title = _run_in_title(analysis, block) if prose_kind and prose_kind not in listed else None
+                title = _run_in_title(analysis, block) if prose_kind else None
                 if title is not None and prose_kind and all(by_role for _, by_role in rows):
                     # "**Nonreporting agencies.** In November 2023, we reported ...": one finding, named by its
                     # title (unless a sentence under it says what it is: "The main drawback ... is ...").
@@ -298,6 +300,15 @@ def _rejected(sec: Section, parents: dict[str, Section]) -> bool:
     return False
 
 
+_ANECDOTE = re.compile(
+    r"^(according to )?(one|a|an|another|two|three|some)( of)?( these| the)?( \S+){0,4}? (we (visited|interviewed|spoke with|met "
+    r"with)|stakeholders?|officials?|representatives?|respondents?|participants?)\b",
+    re.I,
+)
+"""What one of the people the authors spoke to said ("One museum we visited also mentioned ...", "A stakeholder
+added that ..."): an illustration of a finding, not one."""
+
+
 def prose_rule(analysis: Analysis, k: int, kind: TableKind) -> bool:
     """The hand-written test: whether the sentence states a row of its section's kind."""
     return _states(analysis.sentences[k].sentence.text, kind, k, analysis)
@@ -309,7 +320,7 @@ def _states(text: str, kind: TableKind, k: int, analysis: Analysis) -> bool:
     if text.rstrip().endswith("?") or re.match(r"^(for example|for instance|e\.g\.)", text, re.I):
         return False
     if kind in ("limitations", "drivers"):
-        if NOT_A_FINDING.search(text[:80]) or analysis.sentences[k].lean.kind == "connective":
+        if NOT_A_FINDING.search(text[:80]) or analysis.sentences[k].lean.kind == "connective" or _ANECDOTE.match(text):
             return False
     elif kind == "key_judgments" and (
         analysis.sentences[k].lean.kind == "referential"

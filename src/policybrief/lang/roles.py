@@ -58,6 +58,13 @@ _FAILED_CONDITION = re.compile(
 )
 """A lead-in that says what follows when something is not done ("If agencies haven't done research, they may end
 up:"): the list is of risks."""
+_LACKS = re.compile(
+    r"\b((does|do|will|would|can)\s*(not|n['’]t)|cannot) (yet )?(support|cover|include|address|handle|allow|provide|"
+    r"apply to)\b|\b(is|are) not (yet )?(supported|covered|included|addressed|handled|possible)\b",
+    re.I,
+)
+"""A lead-in that says what the subject does not do ("This concept does not support:", "The following are not
+covered:"): the list is of its limits."""
 _IMPERATIVE = re.compile(
     r"^(use|review|consider|ensure|avoid|require|make|build|start|plan|include|keep|define|establish|create|do|"
     r"don['’]t|hire|set|write|test|engage|break|work|get|give|take|identify|develop|prioriti[sz]e|limit|look|ask|"
@@ -173,6 +180,8 @@ def classify(
             scores["key_judgments"] += 2.5
     spans = split_spans(lead_in)
     last = lead_in[spans[-1][0] : spans[-1][1]] if spans else lead_in  # the lead-in proper, after the sentence before
+    if _LACKS.search(last) and last.rstrip().endswith(":"):
+        scores["limitations"] += 3.0
     if re.match(r"^\W*(if|unless)\b", last, re.I) and not ROLE_PATTERNS["drivers"].search(last):
         scores["drivers"] = min(scores["drivers"], 0.0)  # "If agencies have done ..., they will:" says what follows, not why
         if _FAILED_CONDITION.match(last):
