@@ -1,6 +1,7 @@
 """Score a findings extractor against the labelled development set (bench/findings_labels.yaml).
 
-Run:  .venv/bin/python bench/findings_eval.py [--fold 0|1] [-v] [--extractor module:function] [--labels PATH]
+Run:  .venv/bin/python bench/findings_eval.py [--fold 0|1] [-v] [--extractor module:function] [--labels PATH ...]
+      .venv/bin/python bench/findings_eval.py --blind     # the blind test set (bench/findings_blind0/1.yaml)
 
 The extractor is any function `extract(path: Path) -> list[FoundRow]` (FoundRow below), named `module:function`;
 `bench/` and `src/` are importable. The default, `findings_eval:baseline`, wraps the project's current code
@@ -31,6 +32,7 @@ lower-cased, letters and digits only), with the prefix/containment rules of find
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import sys
 import time
@@ -319,12 +321,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fold", type=int, choices=(0, 1), help="report one fold only")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
     ap.add_argument("--extractor", default="findings_eval:baseline", help="module:function (default: %(default)s)")
-    ap.add_argument("--labels", type=Path, default=fs.LABELS, help="the labelled set (default: %(default)s)")
+    ap.add_argument("--labels", type=Path, nargs="+", default=[fs.LABELS], help="the labelled set(s) (default: %(default)s)")
+    ap.add_argument("--blind", action="store_true", help="score the blind test set (bench/findings_blind0/1.yaml) instead")
     args = ap.parse_args(argv)
     if not fs.CORPUS.is_dir():
         print(f"corpus not found: {fs.CORPUS}", file=sys.stderr)
         return 2
-    regions = fs.load(args.labels)
+    regions = [r for path in (fs.BLIND if args.blind else args.labels) for r in fs.load(path)]
+    regions = [dataclasses.replace(r, number=n) for n, r in enumerate(regions, 1)]  # one numbering over every file
     problems = fs.check(regions)
     if problems:
         print("the labelled set is not well-formed:\n  " + "\n  ".join(problems), file=sys.stderr)

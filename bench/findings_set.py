@@ -35,6 +35,8 @@ import yaml
 from corpus import CORPUS, fold_of
 
 LABELS = Path(__file__).resolve().parent / "findings_labels.yaml"
+BLIND = tuple(Path(__file__).resolve().parent / f"findings_blind{fold}.yaml" for fold in (0, 1))
+"""The blind test set: regions of documents the development set does not touch, labelled without the extractor."""
 KINDS = ("limitations", "recommendations", "key_findings", "drivers")
 """The four findings kinds; a region may also be `none` (a negative: no row belongs there)."""
 SOURCES = ("list", "prose", "table")
