@@ -358,3 +358,15 @@ def test_questions_anecdotes_and_what_a_design_does_not_support(tmp_path):
     assert any(t.startswith("Linkable pseudonymous authentication") for t in lims)
     assert any(t.startswith("For most museums, the grant application") for t in lims)
     assert not any(t.startswith(("One museum we visited", "A stakeholder added")) for t in lims)
+
+
+def test_a_bold_titled_row_takes_its_evidence_from_its_own_paragraph(tmp_path):
+    rows = _rows(
+        tmp_path,
+        "# Report\n\n## Delivering Assistance Presents Increased Risks\n\n"
+        "Fraud risks in conflict countries are high, and many factors complicate assistance delivery there.\n\n"
+        "**Countries Experiencing Conflict.** Insecurity limits how often staff can visit projects to verify progress. "
+        "Monitoring is then left to partners.\n",
+    )["limitations"]
+    (row,) = [r for r in rows if r.item.text == "Countries Experiencing Conflict."]
+    assert [e.text for e in row.evidence] == ["Insecurity limits how often staff can visit projects to verify progress."]

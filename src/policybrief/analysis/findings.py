@@ -157,6 +157,8 @@ class Candidate:
     context: str
     source: str
     """list | prose | table"""
+    under: int = -1
+    """For a row named by a paragraph's bold title: the index of the sentence after the title, its evidence."""
 
 
 def _body(analysis: Analysis) -> list[Section]:
@@ -223,7 +225,8 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                     # "**Nonreporting agencies.** In November 2023, we reported ...": one finding, named by its
                     # title (unless a sentence under it says what it is: "The main drawback ... is ...").
                     if not NOT_A_FINDING.search(title.text):
-                        yield Candidate(prose_kind, title, sec, context, "prose")
+                        after = analysis.index.get(block.sentences[1].ref, -1)
+                        yield Candidate(prose_kind, title, sec, context, "prose", after)
                     continue
                 for cand, by_role in rows:
                     if not by_role or (title is None and prose_rule(analysis, analysis.index[cand.item.ref], cand.kind)):
@@ -531,7 +534,11 @@ def _tables(analysis: Analysis) -> dict[TableKind, list[FindingRow]]:
         if key in seen:
             continue
         seen.add(key)
-        ev = evidence_for(analysis, cand, ix, used)
+        unit = _unit(analysis, cand.under, cand.kind) if cand.under >= 0 else None
+        if unit is not None and not used & set(unit) and not analysis.sentences[cand.under].fragment:
+            ev = unit  # "**Nonreporting agencies.** In 2023, we reported that ...": what the title names
+        else:
+            ev = evidence_for(analysis, cand, ix, used)
         used.update(ev)
         out[cand.kind].append(
             FindingRow(

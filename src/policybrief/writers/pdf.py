@@ -393,14 +393,15 @@ class PdfWriter(BriefWriter):
         self.width = self.doc.width
         self.story: list[Any] = []
 
-    def _heading(self, title: str, level: int) -> None:
+    def _heading(self, title: str, level: int, room: float = 0.0) -> None:
+        """`room`: the height what follows needs on the heading's page (a table's header and first row)."""
         st = self.st["h1" if level == 1 else "h2"]
         heading = _Heading(self.m(title), st)
         heading.outline = (title, {1: 0, 2: 1}.get(level, 1))
         # A new page only when the heading and three lines of what follows would not fit: keeping a heading with
         # a whole table or long paragraph left pages nearly empty.
         body = self.st["body"]
-        self.story.append(CondPageBreak(st.spaceBefore + st.leading * 2 + st.spaceAfter + body.leading * 3))
+        self.story.append(CondPageBreak(st.spaceBefore + st.leading * 2 + st.spaceAfter + max(body.leading * 3, room)))
         self.story.append(heading)
 
     def _table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
@@ -491,8 +492,19 @@ class PdfWriter(BriefWriter):
         self._table(list(block.header), [list(r) for r in block.rows], [1.0] * n)
 
     def findings_table(self, table: FindingsTable, header: list[str], rows: list[list[str]]) -> None:
-        self._heading(table.title, 1)
-        self._table(header, rows, [PDF_FINDINGS_WIDTHS[x] for x in table.columns])
+        widths = [PDF_FINDINGS_WIDTHS[x] for x in table.columns]
+        # The heading goes to a new page with the table's first row when that row would not fit under it: a
+        # heading alone at a page foot, its table on the next page, reads as an empty table.
+        self._heading(table.title, 1, room=self._first_rows_height(header, rows[:1], widths))
+        self._table(header, rows, widths)
+
+    def _first_rows_height(self, header: list[str], rows: list[list[str]], widths: list[float]) -> float:
+        total = sum(widths) or 1
+        data = [[RLParagraph(self.m(h), self.st["cellhead"]) for h in header]]
+        data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
+        probe = RLTable(data, colWidths=[self.width * w / total for w in widths])
+        probe.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        return float(probe.wrap(self.width, self.frame_height)[1])
 
     def source_note(self, text: str) -> None:
         self.story.append(Spacer(1, 10))
