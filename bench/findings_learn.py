@@ -51,7 +51,7 @@ _BENEFIT = re.compile(
 
 
 def prose_features(analysis: Any, k: int, kind: str) -> dict[str, float]:
-    """What `prose_row` weighs about a sentence its section's role offers as a row of `kind`."""
+    """What `prose_rule` weighs about a sentence its section's role offers as a row of `kind`."""
     info = analysis.sentences[k]
     text = info.sentence.text
     words = max(1, info.sentence.words)

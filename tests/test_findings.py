@@ -370,3 +370,28 @@ def test_a_bold_titled_row_takes_its_evidence_from_its_own_paragraph(tmp_path):
     )["limitations"]
     (row,) = [r for r in rows if r.item.text == "Countries Experiencing Conflict."]
     assert [e.text for e in row.evidence] == ["Insecurity limits how often staff can visit projects to verify progress."]
+
+
+def test_role_passing_stops_at_the_agency_reply_and_titles_need_a_finding_under_them(tmp_path):
+    p = tmp_path / "flat.md"
+    p.write_text(
+        "Introduction\n\nRetailers set prices in many ways over time.\n\n"
+        "Matter for Congressional Consideration\n\nCongress should consider requiring markup disclosure.\n\n"
+        "Agency Comments and Our Evaluation\n\nThe agency stated that it would consider the recommendation.\n\n"
+        "Discussion\n\nRetailers should disclose markups to their customers.\n",
+        encoding="utf-8",
+    )
+    roles = {s.title: s.role for s in read_essay(p).walk()}
+    assert roles["Agency Comments and Our Evaluation"] == roles["Discussion"] == "analysis"
+    rows = _rows(
+        tmp_path, "# R\n\n## Recommendations\n\n**Agency comments.** DOE concurred with our recommendation.\n"
+    )["recommendations"]
+    assert rows == []  # the title names nothing: the sentence under it is the agency's reply
+
+
+def test_a_lead_in_that_cannot_or_will_not_support_lists_limits():
+    from policybrief.lang.roles import classify
+
+    items = ["Rate-limited pseudonym types across relying parties.", "Linkable pseudonymous authentication for users."]
+    for lead in ("The pilot can't support:", "It won't cover:", "This concept does not support:"):
+        assert classify(lead, "Concept", items) == "limitations", lead

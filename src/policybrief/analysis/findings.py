@@ -221,7 +221,12 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
             elif isinstance(block, Paragraph):
                 rows = list(_paragraph_rows(analysis, block, sec, prose_kind, listed, context))
                 title = _run_in_title(analysis, block) if prose_kind else None
-                if title is not None and prose_kind and all(by_role for _, by_role in rows):
+                if (
+                    title is not None
+                    and prose_kind
+                    and _under_title_is_finding(analysis, block, sec, prose_kind, context)
+                    and all(by_role for _, by_role in rows)
+                ):
                     # "**Nonreporting agencies.** In November 2023, we reported ...": one finding, named by its
                     # title (unless a sentence under it says what it is: "The main drawback ... is ...").
                     if not NOT_A_FINDING.search(title.text):
@@ -237,7 +242,7 @@ def _paragraph_rows(
     analysis: Analysis, block: Paragraph, sec: Section, prose_kind: TableKind | None, listed: set[str], context: str
 ) -> Iterator[tuple[Candidate, bool]]:
     """The paragraph's sentences that may be rows, each with whether only its section's role makes it one (True:
-    `prose_row` decides) or it says what it is ("Another limitation is ...": False, a row)."""
+    `prose_rule` decides) or it says what it is ("Another limitation is ...": False, a row)."""
     for s in block.sentences:
         k = analysis.index.get(s.ref)
         if k is None or analysis.sentences[k].fragment or _points_elsewhere(s.text):
@@ -282,12 +287,19 @@ def _run_in_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
     return first if first.text.rstrip().endswith((".", ":")) else None
 
 
+def _under_title_is_finding(analysis: Analysis, block: Paragraph, sec: Section, kind: TableKind, context: str) -> bool:
+    """Whether the sentence under a bold title could be a row itself (not the agency's reply, a pointer, a detail):
+    a title over such a sentence names nothing ("**Agency comments.** DOE concurred with ...")."""
+    under = block.sentences[1].ref
+    return any(c.item.ref == under for c, _ in _paragraph_rows(analysis, block, sec, kind, set(), context))
+
+
 def prose_pool(analysis: Analysis) -> Iterator[tuple[Candidate, int]]:
-    """Every sentence whose section's role alone could make it a row, with its index: what `prose_row` decides on
+    """Every sentence whose section's role alone could make it a row, with its index: what `prose_rule` decides on
     (bench/findings_learn.py fits and scores that decision)."""
     for sec, prose_kind, listed, context in _prose_sections(analysis):
         for block in sec.blocks:
-            if isinstance(block, Paragraph):
+            if isinstance(block, Paragraph) and _run_in_title(analysis, block) is None:
                 for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):
                     if by_role:
                         yield cand, analysis.index[cand.item.ref]
@@ -315,7 +327,6 @@ added that ..."): an illustration of a finding, not one."""
 def prose_rule(analysis: Analysis, k: int, kind: TableKind) -> bool:
     """The hand-written test: whether the sentence states a row of its section's kind."""
     return _states(analysis.sentences[k].sentence.text, kind, k, analysis)
-
 
 
 def _states(text: str, kind: TableKind, k: int, analysis: Analysis) -> bool:

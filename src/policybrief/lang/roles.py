@@ -59,7 +59,7 @@ _FAILED_CONDITION = re.compile(
 """A lead-in that says what follows when something is not done ("If agencies haven't done research, they may end
 up:"): the list is of risks."""
 _LACKS = re.compile(
-    r"\b((does|do|will|would|can)\s*(not|n['’]t)|cannot) (yet )?(support|cover|include|address|handle|allow|provide|"
+    r"\b((does|do|will|would|could)\s*(not|n['’]t)|can(not| not|['’]t)|won['’]t) (yet )?(support|cover|include|address|handle|allow|provide|"
     r"apply to)\b|\b(is|are) not (yet )?(supported|covered|included|addressed|handled|possible)\b",
     re.I,
 )

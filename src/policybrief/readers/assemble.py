@@ -11,6 +11,7 @@ sections at the end of the document, unless it already sits in one.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
@@ -282,7 +283,7 @@ def assemble(raw: RawDocument, path: str, fmt: str) -> Document:
             role = roles.section_role(title, parent=stack[-1].role if stack else None)
             if title[:1].islower() and current is not opening:
                 role = current.role  # "of Environmental Management...": a heading broken over two lines goes on
-            passes = _passed_role(current, role) if flat and current is not opening else None
+            passes = _passed_role(current, role, title) if flat and current is not opening else None
             current = _Open(sid, title, level, ref, el.level, passes or role, passes=passes)
             stack.append(current)
             continue
@@ -335,12 +336,16 @@ PASSING_WORDS = 200
 """At most this many words: the section only introduces what follows (two short paragraphs)."""
 
 
-def _passed_role(before: _Open, own: SectionRole) -> SectionRole | None:
+_NOT_PASSED = re.compile(r"\b(comments?|evaluation|discussion|responses?|reply)\b", re.I)
+"""Titles that end what an options section introduces: the agency's reply, a general discussion."""
+
+
+def _passed_role(before: _Open, own: SectionRole, title: str) -> SectionRole | None:
     """The role a section takes from the one before it when the outline is flat (every heading at one level, as in
     a PDF converted with unmarked headings), so its nesting is lost: a short "Selected Policy Options for Congress"
     that only introduces the options is followed by one section per option ("Continued Oversight", "Retailer Price
     Gouging"), each an option for Congress. The role goes on until a section whose own title gives one."""
-    if own != "analysis":
+    if own != "analysis" or _NOT_PASSED.search(title):
         return None
     if before.passes is not None:
         return before.passes

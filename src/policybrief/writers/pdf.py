@@ -356,6 +356,9 @@ def _layout_problem(message: str, doc: BaseDocTemplate) -> str:
     )
 
 
+_CELL_PADDING = (("LEFTPADDING", 4), ("RIGHTPADDING", 4), ("TOPPADDING", 3), ("BOTTOMPADDING", 3))
+
+
 class PdfWriter(BriefWriter):
     """A platypus story built part by part, then laid out once in `finish`."""
 
@@ -418,10 +421,7 @@ class PdfWriter(BriefWriter):
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(c.accent)),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(c.rule)),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    *[(side, (0, 0), (-1, -1), pad) for side, pad in _CELL_PADDING],
                 ]
             )
         )
@@ -495,7 +495,9 @@ class PdfWriter(BriefWriter):
         widths = [PDF_FINDINGS_WIDTHS[x] for x in table.columns]
         # The heading goes to a new page with the table's first row when that row would not fit under it: a
         # heading alone at a page foot, its table on the next page, reads as an empty table.
-        self._heading(table.title, 1, room=self._first_rows_height(header, rows[:1], widths))
+        # (A first row taller than half a page is split across pages anyway: no room is asked for it.)
+        first = self._first_rows_height(header, rows[:1], widths)
+        self._heading(table.title, 1, room=first if first <= self.frame_height / 2 else 0.0)
         self._table(header, rows, widths)
 
     def _first_rows_height(self, header: list[str], rows: list[list[str]], widths: list[float]) -> float:
@@ -503,7 +505,7 @@ class PdfWriter(BriefWriter):
         data = [[RLParagraph(self.m(h), self.st["cellhead"]) for h in header]]
         data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
         probe = RLTable(data, colWidths=[self.width * w / total for w in widths])
-        probe.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        probe.setStyle(TableStyle([(side, (0, 0), (-1, -1), pad) for side, pad in _CELL_PADDING]))
         return float(probe.wrap(self.width, self.frame_height)[1])
 
     def source_note(self, text: str) -> None:
