@@ -32,7 +32,6 @@ lower-cased, letters and digits only), with the prefix/containment rules of find
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib
 import sys
 import time
@@ -327,8 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     if not fs.CORPUS.is_dir():
         print(f"corpus not found: {fs.CORPUS}", file=sys.stderr)
         return 2
-    regions = [r for path in (fs.BLIND if args.blind else args.labels) for r in fs.load(path)]
-    regions = [dataclasses.replace(r, number=n) for n, r in enumerate(regions, 1)]  # one numbering over every file
+    regions = fs.load_all(fs.BLIND if args.blind else args.labels)
     problems = fs.check(regions)
     if problems:
         print("the labelled set is not well-formed:\n  " + "\n  ".join(problems), file=sys.stderr)

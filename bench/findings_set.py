@@ -27,7 +27,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -337,6 +338,12 @@ def item_matches(label: str, found: str) -> bool:
     if words(label) >= 4:
         return lk in fk or (len(fk) >= 20 and lk.startswith(fk))
     return fk.startswith(lk) or fk.endswith(lk) or (lk in fk and len(fk) <= 2 * len(lk) + 12)
+
+
+def load_all(paths: Iterable[Path]) -> list[Region]:
+    """The regions of several data files, numbered once over all of them (the scorer keys regions by number)."""
+    regions = [r for path in paths for r in load(path)]
+    return [replace(r, number=n) for n, r in enumerate(regions, 1)]
 
 
 def check(regions: list[Region]) -> list[str]:

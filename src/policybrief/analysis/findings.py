@@ -174,14 +174,20 @@ def _context(sec: Section, parents: dict[str, Section], repeated: set[str], lead
     return lead or title
 
 
-def _prose_sections(analysis: Analysis) -> Iterator[tuple[Section, TableKind | None, set[str], str]]:
-    """The sections that may hold rows, each with the kind its role gives prose, the kinds its lists hold, and its
-    context."""
+def _outline(analysis: Analysis) -> tuple[dict[str, Section], set[str]]:
+    """Each section's parent (by id), and the titles the essay repeats (lower case), for `_context`."""
     parents = {c.id: s for s in analysis.doc.walk() for c in s.subsections}
     counts: dict[str, int] = {}
     for sec in analysis.doc.walk():
         counts[sec.title.lower()] = counts.get(sec.title.lower(), 0) + 1
-    repeated = {t for t, n in counts.items() if n > 1}
+    return parents, {t for t, n in counts.items() if n > 1}
+
+
+def _prose_sections(
+    analysis: Analysis, parents: dict[str, Section], repeated: set[str]
+) -> Iterator[tuple[Section, TableKind | None, set[str], str]]:
+    """The sections that may hold rows, each with the kind its role gives prose, the kinds its lists hold, and its
+    context."""
     for sec in _body(analysis):
         if (
             NOT_FINDING_SECTIONS.search(sec.title)
@@ -196,12 +202,8 @@ def _prose_sections(analysis: Analysis) -> Iterator[tuple[Section, TableKind | N
 
 def candidates(analysis: Analysis) -> Iterator[Candidate]:
     """Every row the essay offers, before evidence: from lists, prose and tables, in essay order."""
-    parents = {c.id: s for s in analysis.doc.walk() for c in s.subsections}
-    counts: dict[str, int] = {}
-    for sec in analysis.doc.walk():
-        counts[sec.title.lower()] = counts.get(sec.title.lower(), 0) + 1
-    repeated = {t for t, n in counts.items() if n > 1}
-    for sec, prose_kind, listed, context in _prose_sections(analysis):
+    parents, repeated = _outline(analysis)
+    for sec, prose_kind, listed, context in _prose_sections(analysis, parents, repeated):
         for block in sec.blocks:
             if isinstance(block, BulletList):
                 if block.role != "other":
@@ -297,7 +299,7 @@ def _under_title_is_finding(analysis: Analysis, block: Paragraph, sec: Section, 
 def prose_pool(analysis: Analysis) -> Iterator[tuple[Candidate, int]]:
     """Every sentence whose section's role alone could make it a row, with its index: what `prose_rule` decides on
     (bench/findings_learn.py fits and scores that decision)."""
-    for sec, prose_kind, listed, context in _prose_sections(analysis):
+    for sec, prose_kind, listed, context in _prose_sections(analysis, *_outline(analysis)):
         for block in sec.blocks:
             if isinstance(block, Paragraph) and _run_in_title(analysis, block) is None:
                 for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):

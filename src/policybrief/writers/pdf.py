@@ -407,12 +407,19 @@ class PdfWriter(BriefWriter):
         self.story.append(CondPageBreak(st.spaceBefore + st.leading * 2 + st.spaceAfter + max(body.leading * 3, room)))
         self.story.append(heading)
 
+    def _cells(self, header: list[str], rows: list[list[str]]) -> list[list[Flowable]]:
+        data: list[list[Flowable]] = [[RLParagraph(self.m(h), self.st["cellhead"]) for h in header]]
+        data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
+        return data
+
+    def _col_widths(self, widths: list[float]) -> list[float]:
+        """Relative widths -> points across the text width."""
+        total = sum(widths) or 1
+        return [self.width * w / total for w in widths]
+
     def _table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
         c = self.style.colors
-        data = [[RLParagraph(self.m(h), self.st["cellhead"]) for h in header]]
-        data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
-        total = sum(widths) or 1
-        t = _Rows(data, colWidths=[self.width * w / total for w in widths], repeatRows=1, splitByRow=1, hAlign="LEFT")
+        t = _Rows(self._cells(header, rows), colWidths=self._col_widths(widths), repeatRows=1, splitByRow=1, hAlign="LEFT")
         t.page_height = self.frame_height
         t.setStyle(
             TableStyle(
@@ -501,10 +508,7 @@ class PdfWriter(BriefWriter):
         self._table(header, rows, widths)
 
     def _first_rows_height(self, header: list[str], rows: list[list[str]], widths: list[float]) -> float:
-        total = sum(widths) or 1
-        data = [[RLParagraph(self.m(h), self.st["cellhead"]) for h in header]]
-        data += [[RLParagraph(self.m(cell), self.st["cell"]) for cell in row] for row in rows]
-        probe = RLTable(data, colWidths=[self.width * w / total for w in widths])
+        probe = RLTable(self._cells(header, rows), colWidths=self._col_widths(widths))
         probe.setStyle(TableStyle([(side, (0, 0), (-1, -1), pad) for side, pad in _CELL_PADDING]))
         return float(probe.wrap(self.width, self.frame_height)[1])
 
