@@ -93,7 +93,7 @@ def test_labelled_set_does_not_regress():
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
 def test_blind_set_does_not_regress():
     """bench/findings_eval.py --blind: the test set labelled without the extractor, on documents the development set
-    does not touch. A floor under today's figures (both folds P 0.81, R 0.38), far below the development set's:
+    does not touch. A floor under today's figures (both folds P 0.82, R 0.50), far below the development set's:
     that gap is what the blind set measures."""
     import findings_eval as fe
     import findings_set as fs
@@ -102,7 +102,7 @@ def test_blind_set_does_not_regress():
     assert fs.check(regions) == []
     result = fe.run(fe.baseline, regions)
     score = fe.score(result, regions, result.judged)
-    assert score.precision >= 0.78 and score.recall >= 0.36, (score.precision, score.recall)
+    assert score.precision >= 0.79 and score.recall >= 0.47, (score.precision, score.recall)
 
 
 def test_tables_keep_the_rows_most_relevant_to_the_focus(tmp_path):
@@ -392,3 +392,86 @@ def test_a_lead_in_that_cannot_or_will_not_support_lists_limits():
     items = ["Rate-limited pseudonym types across relying parties.", "Linkable pseudonymous authentication for users."]
     for lead in ("The pilot can't support:", "It won't cover:", "This concept does not support:"):
         assert classify(lead, "Concept", items) == "limitations", lead
+
+
+def test_a_year_at_a_line_start_is_no_list_and_hides_no_recommendation(tmp_path):
+    rows = _rows(
+        tmp_path,
+        "# Report\n\n## Conclusions and Recommendation\n\n"
+        "2026. According to officials, the study will not fully address the goal of the required review.\n\n"
+        "The Director of OSTP should update the national quantum strategy to include workforce goals.\n",
+    )
+    assert [r.item.text[:25] for r in rows["recommendations"]] == ["The Director of OSTP shou"]
+    assert all(r.source == "prose" for rs in rows.values() for r in rs)  # "2026." began no list
+
+
+def test_a_bold_titled_finding_beside_a_list_is_no_restatement(tmp_path):
+    rows = _rows(
+        tmp_path,
+        "# Report\n\n## Delivering Assistance Presents Increased Risks\n\n"
+        "Internal control weaknesses that increase the risk of fraud:\n\n"
+        "- Weak clauses in delivery partner agreements.\n- Limited verification of beneficiary data.\n\n"
+        "**Reliance on Implementing Partners for Delivering Assistance.** Aid is delivered through partners, "
+        "and the risk of fraud grows when partners lack controls.\n",
+    )["limitations"]
+    assert "Reliance on Implementing Partners for Delivering Assistance." in [r.item.text for r in rows]
+
+
+def test_a_bold_title_naming_the_kind_heads_several_findings(tmp_path):
+    rows = _rows(
+        tmp_path,
+        "# Report\n\n## Museums Identified Key Challenges to Repairs\n\n"
+        "**Other challenges to addressing repair needs.** Museums also cited several other challenges to addressing "
+        "repair needs. For an estimated 70 percent of museums, the grant application process is a major challenge. "
+        "For 69 percent, finding staff to complete maintenance is a major challenge.\n",
+    )["limitations"]
+    assert [r.item.text[:30] for r in rows] == ["For an estimated 70 percent of", "For 69 percent, finding staff "]
+
+
+def test_a_paragraph_that_announces_limitations_states_them_after(tmp_path):
+    rows = _rows(
+        tmp_path,
+        "# Report\n\n## Other Consensus Mechanisms\n\nProof of stake is another way to validate blocks.\n\n"
+        "Consensus mechanisms can have limitations. Proof of stake concentrates control in the largest holders, "
+        "a risk to the decentralized design of the ledger.\n",
+    )["limitations"]
+    assert [r.item.text[:30] for r in rows] == ["Proof of stake concentrates co"]
+
+
+def test_markers_that_hold_anywhere(tmp_path):
+    found = _rows(
+        tmp_path,
+        "# Report\n\n## Grant Awards\n\n"
+        "In addition to the cap, one factor that may have led to the decrease in grant size is the new formula. "
+        "Some Members of Congress have expressed concern about the pace of awards. "
+        "Congress may also consider requiring the department to publish its selection criteria. "
+        "The most concrete issue we identified is that awards are not tracked after selection.\n\n"
+        "## Program Status\n\n"
+        "In conclusion, the program has met most of its goals. Funding has reached every state that applied for it.\n",
+    )
+    first = {k: [r.item.text[:20] for r in rows] for k, rows in found.items()}
+    assert first["drivers"] == ["In addition to the c"]
+    assert first["limitations"] == ["Some Members of Cong", "The most concrete is"]
+    assert first["recommendations"] == ["Congress may also co"]
+    assert first["key_judgments"] == ["In conclusion, the p", "Funding has reached "]
+
+
+def test_raised_concerns_stay_limitations_in_an_options_section(tmp_path):
+    found = _rows(
+        tmp_path,
+        "# Report\n\n## Selected Considerations for Congress\n\n"
+        "Other stakeholders have raised concerns about the program's administrative burden on importers.\n",
+    )
+    assert [r.item.text[:20] for r in found["limitations"]] == ["Other stakeholders h"]
+    assert found["recommendations"] == []
+
+
+def test_a_list_of_what_is_missing_or_wrong_is_of_limitations():
+    from policybrief.lang.roles import classify
+
+    items = [
+        "It seems that the documentation on certificates is lacking detail on how services register.",
+        "The definition in the specification of the lookup method is incorrect for several identifiers.",
+    ]
+    assert classify("Notes:", "Registering services", items) == "limitations"
+    assert classify("Notes:", "Registering services", ["Each service has its own identifier.", "It is chosen freely."]) == "other"

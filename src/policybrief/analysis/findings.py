@@ -57,8 +57,9 @@ KIND_WORDS: dict[TableKind, re.Pattern[str]] = {
 STATES: dict[TableKind, re.Pattern[str]] = {
     "limitations": re.compile(
         r"^(the |a |one |another |an )?((main|major|key|biggest|primary|final|further|second|third|important|"
-        r"potential|additional|related|notable|other|significant|obvious|weak)\s+)*(limitation|drawback|risk|"
-        r"concern|challenge|downside|disadvantage|weakness|problem|issue|threat|weak point|cost)s?\b"
+        r"potential|additional|related|notable|other|significant|obvious|weak|most \w+|greatest|largest|central|"
+        r"fundamental|practical|concrete|serious|critical|remaining|inherent|common)\s+)*(limitation|drawback|risk|"
+        r"concern|challenge|downside|disadvantage|weakness|problem|issue|threat|weak point|cost|complication)s?\b"
         r"(?![- ](assessments?|management|registers?|analys[ie]s|levels?|tolerance|profiles?|scores?|ratings?|"
         r"appetite|matri(x|ces)|models?|owners?)\b)"
         r"|^(there is|there are|there's) (a |some |also (a |some )?)?(risk|concern|drawback|downside|danger|"
@@ -67,7 +68,11 @@ STATES: dict[TableKind, re.Pattern[str]] = {
     ),
     "drivers": re.compile(
         r"^(the |a |one |another )?((main|major|key|final|further|second|other|primary|"
-        r"somewhat weaker)[, ]+)*(reason|motivat\w*|driver|incentive)s?\b",
+        r"somewhat weaker)[, ]+)*(reason|motivat\w*|driver|incentive)s?\b"
+        r"|\b(one|another|a|the (main|key|primary|major|biggest)) (\w+ )?factors? (that |which )?(may have |might have |"
+        r"likely |also |has |have )?(led|contributed|contributes|drove|drives|driven|explains?)\b"
+        r"|\b(likely|may|might|also|could) contribute (\w+ )?to (this|the|these) (variation|decline|decrease|increase|"
+        r"differences?|gap|trend|growth|drop|rise|shift)\b",
         re.I,
     ),
     "recommendations": re.compile(
@@ -222,7 +227,7 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                 yield from _table_rows(block, sec, context)
             elif isinstance(block, Paragraph):
                 rows = list(_paragraph_rows(analysis, block, sec, prose_kind, listed, context))
-                title = _run_in_title(analysis, block) if prose_kind else None
+                title = _run_in_title(analysis, block, prose_kind) if prose_kind else None
                 if (
                     title is not None
                     and prose_kind
@@ -235,7 +240,10 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                         after = analysis.index.get(block.sentences[1].ref, -1)
                         yield Candidate(prose_kind, title, sec, context, "prose", after)
                     continue
+                umbrella = _umbrella(analysis, block, prose_kind)
                 for cand, by_role in rows:
+                    if umbrella is not None and cand.item.ref == umbrella.ref:
+                        continue
                     if not by_role or (title is None and prose_rule(analysis, analysis.index[cand.item.ref], cand.kind)):
                         yield cand
 
@@ -244,26 +252,37 @@ def _paragraph_rows(
     analysis: Analysis, block: Paragraph, sec: Section, prose_kind: TableKind | None, listed: set[str], context: str
 ) -> Iterator[tuple[Candidate, bool]]:
     """The paragraph's sentences that may be rows, each with whether only its section's role makes it one (True:
-    `prose_rule` decides) or it says what it is ("Another limitation is ...": False, a row)."""
-    for s in block.sentences:
+    `prose_rule` decides) or it says what it is ("Another limitation is ...": False, a row). A paragraph that opens
+    by announcing limitations ("Consensus mechanisms can have limitations.") has that role where its section has
+    none: the sentences after the announcement are judged as a limitations section's are; one that opens "In
+    conclusion, ..." is the essay's conclusion, its sentences judged as a conclusion's are."""
+    sentences = block.sentences
+    if prose_kind is None and sentences and _ANNOUNCES.search(sentences[0].text):
+        prose_kind, sentences = "limitations", sentences[1:]
+    elif prose_kind is None and sentences and _CONCLUDES.match(sentences[0].text):
+        prose_kind = "key_judgments"
+    for s in sentences:
         k = analysis.index.get(s.ref)
         if k is None or analysis.sentences[k].fragment or _points_elsewhere(s.text):
             continue
         stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
+        raised = stated is None and _RAISED.search(s.text) is not None
+        if raised:
+            stated = "limitations"  # "Some Members of Congress have expressed concern about ...": wherever it stands
         if "recommendations" in (stated, prose_kind) and (
             RESPONSE.search(s.text) or _DETAIL.match(s.text) or _REPORTED.search(s.text)
         ):
             continue  # "DOE concurred with ...": the reply; "This should include ...": a detail of one
-        if stated == "limitations" and sec.role == "introduction":
+        if stated == "limitations" and sec.role == "introduction" and not raised:
             stated = "drivers"  # a Motivation's "another concern of mine": a reason for the change
-        if stated == "limitations" and prose_kind == "recommendations":
+        if stated == "limitations" and prose_kind == "recommendations" and not raised:
             stated = "recommendations"  # "Another issue for Congress is whether..."
         if stated in listed:
             continue
         if (
             stated in ("limitations", "drivers")
             or (stated and prose_kind == stated)
-            or (stated == "recommendations" and prose_kind == "key_judgments")
+            or (stated == "recommendations" and (prose_kind == "key_judgments" or _OPTION.match(s.text)))
         ):
             if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text):
                 yield Candidate(stated, s, sec, context, "prose"), False
@@ -272,13 +291,38 @@ def _paragraph_rows(
             yield Candidate(prose_kind, s, sec, context, "prose"), True
 
 
+_RAISED = re.compile(r"\b(have|has|had) (also )?(raised|expressed|voiced) (\w+ ){0,2}concerns?\b", re.I)
+"""Concerns others have raised ("Some stakeholders have raised concerns regarding ..."): a limitation of the
+subject as the essay reports it, in whatever section it stands."""
+_OPTION = re.compile(
+    r"^([^,;.]{0,100},\s*)?(congress|policymakers|lawmakers|legislators|the legislature|parliament)( \w+){0,2} "
+    r"(may|might|could) (also )?(consider|wish|choose|opt|want|examine|evaluate|weigh)\b|^(we|gao) recommends?\b",
+    re.I,
+)
+"""An option put to the legislature, or the authors' recommendation, wherever it stands ("In addition to the
+reporting requirements, Congress may consider requiring ..."); a bare "should" is one only in a section of them."""
+_ANNOUNCES = re.compile(
+    r"^[^.;:]{0,80}?\b(have|has|face|faces|pose|poses|present|presents|raise|raises|carry|carries|comes? with|cited|"
+    r"identified|described|noted|mentioned|reported) "
+    r"((some|several|a number of|certain|its own|their own|important|significant|serious|a few|also|other|"
+    r"potential|notable|clear|additional)\s+)*(limitations|drawbacks|risks|challenges|concerns|disadvantages|weaknesses|"
+    r"downsides|shortcomings|problems)( (to|with|of|in|for) [^.;:]{0,60})?\s*[.:]$"
+    r"|^there (are|were) ((some|several|a number of|a few|also|other|important|significant|serious|potential|notable)\s+)+"
+    r"(limitations|drawbacks|risks|challenges|concerns|disadvantages|weaknesses|downsides|shortcomings|problems)"
+    r"( (to|with|of|in) [^.;:]{0,60})?\s*[.:]$",
+    re.I,
+)
+"""A sentence that only announces limitations ("Consensus mechanisms can have limitations.", "Museums also cited
+several other challenges to addressing repair needs."): what follows it states them; it is no row itself."""
+
+_CONCLUDES = re.compile(r"^(in conclusion|in sum|in summary|to conclude|to sum up|taken together),", re.I)
+
 _RUN_IN_WORDS = 15
 
 
-def _run_in_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
+def _bold_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
     """The bold title a paragraph opens with ("**Nonreporting agencies.** In November 2023, we reported ..."), where
-    it has one and more follows: in a section of findings, each such paragraph is one finding, named by its title;
-    the sentences under it are its evidence, not rows of their own."""
+    it has one and more follows."""
     if len(block.sentences) < 2:
         return None
     first = block.sentences[0]
@@ -287,6 +331,22 @@ def _run_in_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
     if first.words > _RUN_IN_WORDS or opening not in ("**", "__") or closing != opening:
         return None
     return first if first.text.rstrip().endswith((".", ":")) else None
+
+
+def _run_in_title(analysis: Analysis, block: Paragraph, kind: TableKind) -> Sentence | None:
+    """The bold title that names the paragraph's one finding: in a section of findings, each such paragraph is one
+    finding, named by its title; the sentences under it are its evidence, not rows of their own. A title that names
+    the section's kind in general ("**Other challenges to addressing repair needs.**") heads several findings: the
+    paragraph has no title row (see `_umbrella`)."""
+    title = _bold_title(analysis, block)
+    return None if title is None or STATES[kind].search(title.text) else title
+
+
+def _umbrella(analysis: Analysis, block: Paragraph, kind: TableKind | None) -> Sentence | None:
+    """A bold title that names its section's kind in general ("**Other challenges to addressing repair needs.**"):
+    the sentences under it are the rows, the title none."""
+    title = _bold_title(analysis, block) if kind else None
+    return title if title is not None and kind and STATES[kind].search(title.text) else None
 
 
 def _under_title_is_finding(analysis: Analysis, block: Paragraph, sec: Section, kind: TableKind, context: str) -> bool:
@@ -301,9 +361,10 @@ def prose_pool(analysis: Analysis) -> Iterator[tuple[Candidate, int]]:
     (bench/findings_learn.py fits and scores that decision)."""
     for sec, prose_kind, listed, context in _prose_sections(analysis, *_outline(analysis)):
         for block in sec.blocks:
-            if isinstance(block, Paragraph) and _run_in_title(analysis, block) is None:
+            if isinstance(block, Paragraph) and (prose_kind is None or _run_in_title(analysis, block, prose_kind) is None):
+                umbrella = _umbrella(analysis, block, prose_kind)
                 for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):
-                    if by_role:
+                    if by_role and (umbrella is None or cand.item.ref != umbrella.ref):
                         yield cand, analysis.index[cand.item.ref]
 
 
@@ -338,6 +399,8 @@ def _states(text: str, kind: TableKind, k: int, analysis: Analysis) -> bool:
     if kind in ("limitations", "drivers"):
         if NOT_A_FINDING.search(text[:80]) or analysis.sentences[k].lean.kind == "connective" or _ANECDOTE.match(text):
             return False
+        if _ANNOUNCES.search(text):
+            return False  # "Museums also cited several other challenges to ...": what follows names them
     elif kind == "key_judgments" and (
         analysis.sentences[k].lean.kind == "referential"
         or re.search(r"\b(recommendations?|agreed|disagreed|stated that|commented|comments)\b", text, re.I)
@@ -508,7 +571,7 @@ def _without_restatements(found: list[Candidate], ix: _Index) -> list[Candidate]
     listed = [(c.kind, order[c.section.id], set(content_terms(c.item.text))) for c in found if c.source != "prose"]
     out = []
     for c in found:
-        if c.source == "prose":
+        if c.source == "prose" and c.under < 0:  # a bold-titled paragraph is an item of its own, as a list's are
             terms = set(content_terms(c.item.text))
             at = order[c.section.id]
             if any(

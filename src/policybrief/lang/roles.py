@@ -65,6 +65,13 @@ _LACKS = re.compile(
 )
 """A lead-in that says what the subject does not do ("This concept does not support:", "The following are not
 covered:"): the list is of its limits."""
+_DEFICIENT = re.compile(
+    r"\b(is|are|was|were|seems?|remains?) (\w+ )?(lacking|incorrect|inaccurate|missing|inconsistent|ambiguous|"
+    r"insufficient|inadequate|incomplete|undefined|unclear|not (defined|specified|clear|documented))\b",
+    re.I,
+)
+"""An item that says something is wrong or missing ("the documentation ... is lacking detail", "the definition ... is
+incorrect"): a list of such items is of limitations."""
 _IMPERATIVE = re.compile(
     r"^(use|review|consider|ensure|avoid|require|make|build|start|plan|include|keep|define|establish|create|do|"
     r"don['’]t|hire|set|write|test|engage|break|work|get|give|take|identify|develop|prioriti[sz]e|limit|look|ask|"
@@ -160,7 +167,7 @@ def classify(
         first = " ".join(item.split()[:12])
         imperative += bool(_IMPERATIVE.match(item.lstrip("*_ ")))
         for role in item_hits:
-            if ROLE_PATTERNS[role].search(first):
+            if ROLE_PATTERNS[role].search(first) or role == "limitations" and _DEFICIENT.search(first):
                 item_hits[role] += 1
     for role, hits in item_hits.items():
         if items and hits / len(items) >= 0.5:

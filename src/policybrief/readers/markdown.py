@@ -108,7 +108,9 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             if list_depth == 0 and current_list is not None:
-                if current_list.items:
+                if _year_line(current_list):
+                    out.append(RawPara(current_list.items[0]))
+                elif current_list.items:
                     out.append(current_list)
                 current_list = None
         elif t == "list_item_open" and list_depth == 1:
@@ -159,6 +161,12 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
         i += 1
     bld.silent += lost_defs
     return out, bld.silent
+
+
+def _year_line(lst: RawList) -> bool:
+    """A one-item "list" numbered like a year ("2026. According to NSF officials, ..."): in Markdown converted from
+    PDF, the end of a sentence that wrapped onto a new line after a blank one, not a list."""
+    return lst.ordered and len(lst.items) == 1 and lst.markers[0][:-1].isdigit() and int(lst.markers[0][:-1]) >= 1000
 
 
 _LIQUID = re.compile(r"\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}")
