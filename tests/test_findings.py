@@ -426,6 +426,15 @@ def test_a_bold_title_naming_the_kind_heads_several_findings(tmp_path):
         "For 69 percent, finding staff to complete maintenance is a major challenge.\n",
     )["limitations"]
     assert [r.item.text[:30] for r in rows] == ["For an estimated 70 percent of", "For 69 percent, finding staff "]
+    named = _rows(
+        tmp_path,
+        "# Report\n\n## Challenges Continue to Impact the Data\n\n"
+        "**Issues with the quality of subaward data.** We found that subaward data were incomplete and inaccurate.\n\n"
+        "## Considerations for Congress\n\n"
+        "**Congress may consider harmonizing priorities.** The import programs set their priorities separately.\n",
+    )
+    assert [r.item.text for r in named["limitations"]] == ["Issues with the quality of subaward data."]
+    assert [r.item.text for r in named["recommendations"]] == ["Congress may consider harmonizing priorities."]
 
 
 def test_a_paragraph_that_announces_limitations_states_them_after(tmp_path):
@@ -475,3 +484,19 @@ def test_a_list_of_what_is_missing_or_wrong_is_of_limitations():
     ]
     assert classify("Notes:", "Registering services", items) == "limitations"
     assert classify("Notes:", "Registering services", ["Each service has its own identifier.", "It is chosen freely."]) == "other"
+
+
+def test_a_text_box_title_is_a_caption_not_the_start_of_a_sentence(tmp_path):
+    p = tmp_path / "box.md"
+    p.write_text(
+        "# Report\n\n## Application Layer\n\nIdentifiers let users find resources.\n\n"
+        "| Domain Name System\nA domain name is a text-based unique identifier of a resource on the internet.\n"
+        "The DNS maps domain names to addresses.\n",
+        encoding="utf-8",
+    )
+    (sec,) = [s for s in read_essay(p).walk() if s.title == "Application Layer"]
+    assert [(type(b).__name__, b.text[:20]) for b in sec.blocks] == [
+        ("Paragraph", "Identifiers let user"),
+        ("Caption", "Domain Name System"),
+        ("Paragraph", "A domain name is a t"),
+    ]

@@ -227,7 +227,7 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                 yield from _table_rows(block, sec, context)
             elif isinstance(block, Paragraph):
                 rows = list(_paragraph_rows(analysis, block, sec, prose_kind, listed, context))
-                title = _run_in_title(analysis, block, prose_kind) if prose_kind else None
+                title = _run_in_title(analysis, block) if prose_kind else None
                 if (
                     title is not None
                     and prose_kind
@@ -320,6 +320,14 @@ _CONCLUDES = re.compile(r"^(in conclusion|in sum|in summary|to conclude|to sum u
 _RUN_IN_WORDS = 15
 
 
+_UMBRELLA = re.compile(
+    r"^(other|additional|further|several|some|various|remaining|more|related)\s+(\w+\s+)?(limitations|drawbacks|risks|"
+    r"concerns|challenges|issues|problems|weaknesses|considerations|options|recommendations|findings|reasons|factors)\b",
+    re.I,
+)
+"""A title over several findings ("Other challenges to addressing repair needs."), not the name of one."""
+
+
 def _bold_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
     """The bold title a paragraph opens with ("**Nonreporting agencies.** In November 2023, we reported ..."), where
     it has one and more follows."""
@@ -333,20 +341,20 @@ def _bold_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
     return first if first.text.rstrip().endswith((".", ":")) else None
 
 
-def _run_in_title(analysis: Analysis, block: Paragraph, kind: TableKind) -> Sentence | None:
+def _run_in_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
     """The bold title that names the paragraph's one finding: in a section of findings, each such paragraph is one
     finding, named by its title; the sentences under it are its evidence, not rows of their own. A title that names
-    the section's kind in general ("**Other challenges to addressing repair needs.**") heads several findings: the
-    paragraph has no title row (see `_umbrella`)."""
+    findings in general ("**Other challenges to addressing repair needs.**") heads several: the paragraph has no
+    title row (see `_umbrella`)."""
     title = _bold_title(analysis, block)
-    return None if title is None or STATES[kind].search(title.text) else title
+    return None if title is None or _UMBRELLA.match(title.text) else title
 
 
 def _umbrella(analysis: Analysis, block: Paragraph, kind: TableKind | None) -> Sentence | None:
-    """A bold title that names its section's kind in general ("**Other challenges to addressing repair needs.**"):
+    """A bold title that names findings in general ("**Other challenges to addressing repair needs.**"):
     the sentences under it are the rows, the title none."""
     title = _bold_title(analysis, block) if kind else None
-    return title if title is not None and kind and STATES[kind].search(title.text) else None
+    return title if title is not None and _UMBRELLA.match(title.text) else None
 
 
 def _under_title_is_finding(analysis: Analysis, block: Paragraph, sec: Section, kind: TableKind, context: str) -> bool:
@@ -361,7 +369,7 @@ def prose_pool(analysis: Analysis) -> Iterator[tuple[Candidate, int]]:
     (bench/findings_learn.py fits and scores that decision)."""
     for sec, prose_kind, listed, context in _prose_sections(analysis, *_outline(analysis)):
         for block in sec.blocks:
-            if isinstance(block, Paragraph) and (prose_kind is None or _run_in_title(analysis, block, prose_kind) is None):
+            if isinstance(block, Paragraph) and (prose_kind is None or _run_in_title(analysis, block) is None):
                 umbrella = _umbrella(analysis, block, prose_kind)
                 for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):
                     if by_role and (umbrella is None or cand.item.ref != umbrella.ref):

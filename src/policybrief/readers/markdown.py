@@ -144,6 +144,11 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
                     item_parts.append(piece)
                 elif loose is not None:
                     out.append(loose)
+                elif (box := _box_title(piece)) is not None:
+                    bld.silent.append(piece.slice(0, box[0]))  # the bar
+                    out.append(RawPara(piece.slice(box[0], box[1]), tag="caption"))
+                    if (p := bld.para(piece.slice(box[1], len(piece.text)))) is not None:
+                        out.append(p)
                 elif (p := bld.para(piece)) is not None:
                     out.append(p)
         elif t in ("fence", "code_block") and tok.content.strip():
@@ -161,6 +166,18 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
         i += 1
     bld.silent += lost_defs
     return out, bld.silent
+
+
+def _box_title(piece: Piece) -> tuple[int, int] | None:
+    """Where a text box's title stands, when a paragraph opens with one: a first line "| Domain Name System", then
+    prose with no other bar (a box of a report converted from PDF; a figure box has a bar on every line). Its title is a caption; run into the box's first
+    sentence it made "| Domain Name System A domain name is ...". (start, end) of the title in the piece's text."""
+    text = piece.text
+    nl = text.find("\n")
+    if not text.startswith("|") or nl < 0 or "|" in text[1:] or not text[nl + 1 :].strip():
+        return None
+    start = len(text) - len(text[1:].lstrip()) if text[1:nl].strip() else -1
+    return (start, nl) if 0 < start < nl else None
 
 
 def _year_line(lst: RawList) -> bool:
