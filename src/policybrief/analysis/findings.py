@@ -33,11 +33,12 @@ KIND_WORDS: dict[TableKind, re.Pattern[str]] = {
         r"problems?|issues?|weakness(es)?|weak point|vulnerab\w*|threats?|attacks?|tensions?|frictions?|pitfalls?|"
         r"obstacles?|barriers?|caveats?|costs?|complex\w*|complicat\w*|burden\w*|break(s|ing)?|confus\w*|unclear|"
         r"difficult\w*|harder|unsustainable|cannot|can['’]t|unable|not (possible|clear|reliable|address|cover|allow|"
-        r"work)|does not|doesn['’]t|won['’]t|isn['’]t|lack\w*|misconfigur\w*|hang\w*|fail\w*|expos\w*|malicious\w*|"
+        r"work)|does not|doesn['’]t|won['’]t|isn['’]t|lack\w*|misconfigur\w*|hang\w*|fail\w*|expos(e|ed|ure|ing)|malicious\w*|"
         r"unreliable|redundant|verbose|disappoint\w*|lag\w*|suspicio\w*|competition|worr\w*|implications?|"
         r"leaves? out|may change|might not|no longer|(also )?excluded|not be clear|additional thing|take care|could easily|tamper\w*|"
         r"exposure|latency|slow\w*|overhead|expensive|burden|borne|drawback|unsustainable|anomal\w*|less (?!than\b)\w+|"
-        r"incorrect\w*|unfortunate\w*|churn|degradation|racing|broken|breakage|fragmentation|bloat|hard|lose|loss|"
+        r"incorrect\w*|unfortunate\w*|impossible|insufficient|inadequate|no (reliable |good |easy |standard |clear |"
+        r"simple )?(way|mechanism|means|support|guarantee)s?|churn|degradation|racing|broken|breakage|fragmentation|bloat|hard|lose|loss|"
         r"reduces? (the )?(predictab\w*|accuracy|performance)|(may|might|could|can|will) (cause|result in|become|lead to|"
         r"induce|need to|not))\b",
         re.I,
@@ -59,11 +60,12 @@ STATES: dict[TableKind, re.Pattern[str]] = {
         r"^(the |a |one |another |an )?((main|major|key|biggest|primary|final|further|second|third|important|"
         r"potential|additional|related|notable|other|significant|obvious|weak|most \w+|greatest|largest|central|"
         r"fundamental|practical|concrete|serious|critical|remaining|inherent|common)\s+)*(limitation|drawback|risk|"
-        r"concern|challenge|downside|disadvantage|weakness|problem|issue|threat|weak point|cost|complication)s?\b"
+        r"concern|challenge|downside|disadvantage|weakness|problem|issue|threat|weak point|cost|complication)s?\b(?![-#]\d)"
         r"(?![- ](assessments?|management|registers?|analys[ie]s|levels?|tolerance|profiles?|scores?|ratings?|"
         r"appetite|matri(x|ces)|models?|owners?)\b)"
         r"|^(there is|there are|there's) (a |some |also (a |some )?)?(risk|concern|drawback|downside|danger|"
-        r"limitation|challenge)",
+        r"limitation|challenge)"
+        r"|\b(does|do|can|will) not (yet )?(support|cover|address|handle|allow)\b",
         re.I,
     ),
     "drivers": re.compile(
@@ -92,7 +94,8 @@ NOT_A_FINDING = re.compile(
     r"addressed|avoided)|the (mitigation|solution|fix)|users? can\b(?!['’]t| ?not)|you can\b(?!['’]t| ?not)|"
     r"it is (important|essential|recommended|advisable|necessary) to|in previous discussions|since .{0,80} out of scope)\b"
     r"|\b(mitigat\w*|is not a (concern|problem|risk)|not (a|an) (issue|problem|concern)|no (risk|concern|drawback)s?\b|"
-    r"address(es|ed)? (both |these |this |the |those )?(concerns?|issues?|risks?|problems?)|should (ensure|verify|check|use)|"
+    r"address(es|ed)? (both |these |this |the |those )?(concerns?|issues?|risks?|problems?|limitations?)|should (ensure|verify|check|use)|"
+    r"not (be )?affected|continues? to work|"
     r"are essential to|low risk|reduc\w* (the |\w+ )?(risks?|instability|volatility|uncertainty|vulnerabilit\w*)|not concerned|"
     r"(has|have|had|did|does|do) not (yet |so far )?(imposed|caused|created|posed|led to|resulted in)|(don['’]t|does not|doesn['’]t|do not) seem|"
     r"is expected to be|(no|any) threat|not (be )?(relevant|significant)|out of scope|never an? (problem|concern|issue)|"
@@ -141,6 +144,8 @@ _ALTERNATIVES = re.compile(
     r"^alternative\b(?!.*\b(chosen|primary|selected|adopted|preferred)\b)",
     re.I,
 )
+_MOTIVATION = re.compile(r"^(\d+(\.\d+)*\.?\s+)?(motivation|problems?( statement)?|the problem)\b", re.I)
+"""A proposal's Motivation: the problems it sets out to solve are the reasons for it (drivers)."""
 PROSE_ROLES: dict[str, TableKind] = {
     "limitations": "limitations",
     "recommendations": "recommendations",
@@ -202,7 +207,8 @@ def _prose_sections(
             continue
         # A section that lists its limitations (or drivers...) states them there: its prose discusses them.
         listed: set[str] = {b.role for b in sec.blocks if isinstance(b, BulletList)}
-        yield sec, PROSE_ROLES.get(sec.role), listed, _context(sec, parents, repeated)
+        kind = "drivers" if sec.role == "introduction" and _MOTIVATION.match(sec.title.strip()) else PROSE_ROLES.get(sec.role)
+        yield sec, kind, listed, _context(sec, parents, repeated)
 
 
 def candidates(analysis: Analysis) -> Iterator[Candidate]:
@@ -414,6 +420,8 @@ def _states(text: str, kind: TableKind, k: int, analysis: Analysis) -> bool:
         or re.search(r"\b(recommendations?|agreed|disagreed|stated that|commented|comments)\b", text, re.I)
     ):
         return False
+    if kind == "drivers":  # a Motivation's problem with things as they are is a reason for the change
+        return bool(KIND_WORDS["drivers"].search(text) or KIND_WORDS["limitations"].search(text))
     return bool(KIND_WORDS[kind].search(text))
 
 

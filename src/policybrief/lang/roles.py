@@ -187,6 +187,8 @@ def classify(
             scores["key_judgments"] += 2.5
     spans = split_spans(lead_in)
     last = lead_in[spans[-1][0] : spans[-1][1]] if spans else lead_in  # the lead-in proper, after the sentence before
+    if re.search(r"\bgoals?\b", last, re.I) and not ROLE_PATTERNS["drivers"].search(last):
+        return "other"  # "... achieve three goals:": what the proposal aims at, not a finding
     if _LACKS.search(last) and last.rstrip().endswith(":"):
         scores["limitations"] += 3.0
     if re.match(r"^\W*(if|unless)\b", last, re.I) and not ROLE_PATTERNS["drivers"].search(last):
@@ -249,7 +251,8 @@ _TITLE_PATTERNS: tuple[tuple[SectionRole, str], ...] = (
     (
         "limitations",
         r"\b(limitations?|risks?|drawbacks?|disadvantages?|concerns?|caveats?|challenges?|threats?|"
-        r"constraints?|vulnerabilit(y|ies)|weakness(es)?|downsides?|pitfalls?|shortcomings?)\b",
+        r"constraints?|vulnerabilit(y|ies)|weakness(es)?|downsides?|pitfalls?|shortcomings?|failure modes?)\b|"
+        r"\bhow (can|could|might|would) [^?]{0,60}\bfail\?",
     ),
     ("conclusion", r"^(conclusions?|concluding (remarks|observations|thoughts)|looking ahead|outlook|final thoughts)\b"),
     ("methodology", r"\b(methodology|methods|scope and method\w*|data and methods|how we did this|our approach)\b"),
