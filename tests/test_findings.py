@@ -547,3 +547,14 @@ def test_failure_modes_are_limitations_and_reassurance_is_not(tmp_path):
     )
     lims = [r.item.text[:25] for r in found["limitations"]]
     assert lims == ["Prometheus too old to und", "Memory pressure from addi", "The current concept does "]
+
+
+def test_a_proposals_goals_hold_no_findings(tmp_path):
+    found = _rows(
+        tmp_path,
+        "# Ratcheting\n\n## 2.1 Goals\n\n"
+        "- Remove barriers blocking CRD authors from widening value validations.\n"
+        "- Remove barriers blocking Kubernetes from tightening validations.\n\n"
+        "## Non-Goals\n\n- Support the risk of changing validation for every field in existing clusters.\n",
+    )
+    assert all(rows == [] for rows in found.values())

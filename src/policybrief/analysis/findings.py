@@ -118,8 +118,10 @@ RESPONSE = re.compile(
     r"\b(concurred|did not concur|(neither )?agreed|disagreed|partially agreed|written comments|technical comments)\b", re.I
 )
 """An agency's reply to the recommendations: what it says of them, not one of them."""
-NOT_FINDING_SECTIONS = re.compile(r"\b(mitigat\w*|advantages?|benefits?|pros|examples?|alternatives?( considered)?)\b", re.I)
-"""Sections that hold no rows: mitigations, advantages, examples, rejected alternatives."""
+NOT_FINDING_SECTIONS = re.compile(
+    r"\b(mitigat\w*|advantages?|benefits?|pros|examples?|alternatives?( considered)?)\b|^(\d+(\.\d+)*\.?\s+)?(non-?)?goals$", re.I
+)
+"""Sections that hold no rows: mitigations, advantages, examples, rejected alternatives, a proposal's goals."""
 _MITIGATION = re.compile(r"\b(risks?|threats?)[- ](mitigation|reduction)\b", re.I)
 """A "risk mitigation prototype" is about mitigating; "Risks and Mitigations" names both."""
 _POINTER = re.compile(
