@@ -110,7 +110,7 @@ def test_blind_set_does_not_regress():
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
 def test_fresh_set_is_well_formed_and_does_not_regress():
     """bench/findings_fresh0/1.yaml: sections drawn at random (bench/findings_sample.py), each labelled whole without
-    the extractor. A floor under today's figures (both folds P 0.63, R 0.44)."""
+    the extractor. A floor under today's figures (both folds P 0.66, R 0.49)."""
     import findings_eval as fe
     import findings_set as fs
 
@@ -120,7 +120,7 @@ def test_fresh_set_is_well_formed_and_does_not_regress():
     assert sum(r.positive for r in regions) >= 20 and sum(not r.positive for r in regions) >= 40
     result = fe.run(fe.baseline, regions)
     score = fe.score(result, regions, result.judged)
-    assert score.precision >= 0.58 and score.recall >= 0.40, (score.precision, score.recall)
+    assert score.precision >= 0.61 and score.recall >= 0.45, (score.precision, score.recall)
 
 
 def test_tables_keep_the_rows_most_relevant_to_the_focus(tmp_path):
@@ -558,3 +558,18 @@ def test_a_proposals_goals_hold_no_findings(tmp_path):
         "## Non-Goals\n\n- Support the risk of changing validation for every field in existing clusters.\n",
     )
     assert all(rows == [] for rows in found.values())
+
+
+def test_why_now_and_current_problems_give_reasons_and_a_reassured_item_is_no_risk(tmp_path):
+    found = _rows(
+        tmp_path,
+        '# Recreate strategy\n\n## "Why now?"\n\n'
+        "Because the project takes stability seriously, we would like to avoid breakage between editions.\n\n"
+        "## Current Behavior and Problems\n\n"
+        "These bounds can be overly restrictive for operators of large clusters with many pods.\n\n"
+        "## How can a rollout or rollback fail?\n\n"
+        "- Already-running workloads. Not affected. No existing Pod behaviour changes.\n"
+        "- Kubelet cannot write the result back to the checkpoint status after a restore.\n",
+    )
+    assert [r.item.text[:25] for r in found["drivers"]] == ["Because the project takes", "These bounds can be overl"]
+    assert [r.item.text[:25] for r in found["limitations"]] == ["Kubelet cannot write the "]

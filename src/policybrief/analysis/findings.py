@@ -37,7 +37,7 @@ KIND_WORDS: dict[TableKind, re.Pattern[str]] = {
         r"unreliable|redundant|verbose|disappoint\w*|lag\w*|suspicio\w*|competition|worr\w*|implications?|"
         r"leaves? out|may change|might not|no longer|(also )?excluded|not be clear|additional thing|take care|could easily|tamper\w*|"
         r"exposure|latency|slow\w*|overhead|expensive|burden|borne|drawback|unsustainable|anomal\w*|less (?!than\b)\w+|"
-        r"incorrect\w*|unfortunate\w*|impossible|insufficient|inadequate|no (reliable |good |easy |standard |clear |"
+        r"incorrect\w*|unfortunate\w*|overly \w+|redundan\w*|restrictive|limited to|impossible|insufficient|inadequate|no (reliable |good |easy |standard |clear |"
         r"simple )?(way|mechanism|means|support|guarantee)s?|churn|degradation|racing|broken|breakage|fragmentation|bloat|hard|lose|loss|"
         r"reduces? (the )?(predictab\w*|accuracy|performance)|(may|might|could|can|will) (cause|result in|become|lead to|"
         r"induce|need to|not))\b",
@@ -146,7 +146,11 @@ _ALTERNATIVES = re.compile(
     r"^alternative\b(?!.*\b(chosen|primary|selected|adopted|preferred)\b)",
     re.I,
 )
-_MOTIVATION = re.compile(r"^(\d+(\.\d+)*\.?\s+)?(motivation|problems?( statement)?|the problem)\b", re.I)
+_MOTIVATION = re.compile(
+    r"^(\d+(\.\d+)*\.?\s+)?\W*(motivation\b|problem statement$|the problem\b|why now\b|"
+    r"current (behaviou?r|state|situation|approach) and (its )?problems?\b)",
+    re.I,
+)
 """A proposal's Motivation: the problems it sets out to solve are the reasons for it (drivers)."""
 PROSE_ROLES: dict[str, TableKind] = {
     "limitations": "limitations",
@@ -209,7 +213,7 @@ def _prose_sections(
             continue
         # A section that lists its limitations (or drivers...) states them there: its prose discusses them.
         listed: set[str] = {b.role for b in sec.blocks if isinstance(b, BulletList)}
-        kind = "drivers" if sec.role == "introduction" and _MOTIVATION.match(sec.title.strip()) else PROSE_ROLES.get(sec.role)
+        kind = "drivers" if _MOTIVATION.match(sec.title.strip()) else PROSE_ROLES.get(sec.role)
         yield sec, kind, listed, _context(sec, parents, repeated)
 
 
@@ -229,7 +233,7 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                         first = it.sentences[0].text
                         if it.text.rstrip().endswith("?"):
                             continue  # "What is the role of the federal government ...?": a question, not a finding
-                        if not (NOT_A_FINDING.search(first[:80]) or _PROCESS.search(first)) or kind != "limitations":
+                        if not (NOT_A_FINDING.search(it.text[:80]) or _PROCESS.search(first)) or kind != "limitations":
                             yield Candidate(kind, Sentence(it.text, it.ref), sec, _context(sec, parents, repeated, lead), "list")
             elif isinstance(block, Table):
                 yield from _table_rows(block, sec, context)
