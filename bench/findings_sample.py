@@ -5,14 +5,17 @@ and sections any earlier label names. Seed 21. Prints fold, stratum, document, h
 list the labellers were given (they labelled each section whole, without the extractor).
 
     python bench/findings_sample.py > sections.tsv
+    python bench/findings_sample.py --seed 22 --exclude bench/findings_fresh0.yaml bench/findings_fresh1.yaml  # 2nd set
 """
 
 from __future__ import annotations
 
+import argparse
 import collections
 import random
 import re
 import sys
+from pathlib import Path
 
 import findings_set as fs
 import yaml
@@ -35,14 +38,16 @@ TITLED = re.compile(
 SEED, RANDOM_PER_FOLD, TITLED_PER_FOLD = 21, 20, 15
 
 
-def pool() -> dict[int, list[tuple[str, str, int]]]:
-    """Per fold, every candidate section: (document, heading, words)."""
+def pool(exclude: list[Path]) -> dict[int, list[tuple[str, str, int]]]:
+    """Per fold, every candidate section: (document, heading, words). Documents are those of the development and
+    blind sets; sections any label of those sets or of `exclude` names are left out."""
     used: dict[str, set[str]] = collections.defaultdict(set)
     doc_of_key: dict[str, str] = {}
-    for path in (fs.LABELS, *fs.BLIND):
+    for path in (fs.LABELS, *fs.BLIND, *exclude):
         for r in yaml.safe_load(path.read_text(encoding="utf-8")):
             used[r["doc"]].add(fs.key(r["heading"]))
-            doc_of_key.setdefault(family_and_key(CORPUS / r["doc"])[1], r["doc"])
+            if path not in exclude:
+                doc_of_key.setdefault(family_and_key(CORPUS / r["doc"])[1], r["doc"])
     out: dict[int, list[tuple[str, str, int]]] = {0: [], 1: []}
     for _, doc in sorted(doc_of_key.items()):
         d = fs.document(doc)
@@ -58,9 +63,13 @@ def pool() -> dict[int, list[tuple[str, str, int]]]:
     return out
 
 
-def main() -> int:
-    sections = pool()
-    rng = random.Random(SEED)
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED}: the first fresh set)")
+    ap.add_argument("--exclude", type=Path, nargs="*", default=[], help="label files whose sections to leave out too")
+    args = ap.parse_args(argv)
+    sections = pool(args.exclude)
+    rng = random.Random(args.seed)
     for fold in (0, 1):
         items = sections[fold][:]
         rng.shuffle(items)
