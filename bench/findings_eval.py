@@ -320,8 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fold", type=int, choices=(0, 1), help="report one fold only")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
     ap.add_argument("--extractor", default="findings_eval:baseline", help="module:function (default: %(default)s)")
-    ap.add_argument("--labels", type=Path, nargs="+", default=[fs.LABELS], help="the labelled set(s) (default: %(default)s)")
-    ap.add_argument("--blind", action="store_true", help="score the blind test set (bench/findings_blind0/1.yaml) instead")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--labels", type=Path, nargs="+", default=[fs.LABELS], help="the labelled set(s) (default: %(default)s)")
+    which.add_argument("--blind", action="store_true", help="score the blind test set (bench/findings_blind0/1.yaml) instead")
     args = ap.parse_args(argv)
     if not fs.CORPUS.is_dir():
         print(f"corpus not found: {fs.CORPUS}", file=sys.stderr)

@@ -123,6 +123,22 @@ def test_fresh_set_is_well_formed_and_does_not_regress():
     assert score.precision >= 0.61 and score.recall >= 0.45, (score.precision, score.recall)
 
 
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
+def test_second_fresh_set_is_well_formed_and_its_negatives_stay_empty():
+    """bench/findings_fresh2_0/1.yaml: the set no rule was designed on. A floor under today's figures (P 0.25,
+    R 0.25), and no row in a section that holds none."""
+    import findings_eval as fe
+    import findings_set as fs
+
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    regions = fs.load_all([bench / "findings_fresh2_0.yaml", bench / "findings_fresh2_1.yaml"])
+    assert fs.check(regions) == []
+    result = fe.run(fe.baseline, regions)
+    score = fe.score(result, regions, result.judged)
+    assert score.precision >= 0.21 and score.recall >= 0.21, (score.precision, score.recall)
+    assert not [j for j in result.judged if j.status == "negative"]
+
+
 def test_tables_keep_the_rows_most_relevant_to_the_focus(tmp_path):
     from policybrief.compose import compose
     from policybrief.profiles.schema import Profile
