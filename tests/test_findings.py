@@ -437,6 +437,11 @@ def test_a_year_at_a_line_start_is_no_list_and_hides_no_recommendation(tmp_path)
     )
     assert [r.item.text[:25] for r in rows["recommendations"]] == ["The Director of OSTP shou"]
     assert all(r.source == "prose" for rs in rows.values() for r in rs)  # "2026." began no list
+    from test_readers_noise import assert_traceable
+
+    doc = read_essay(tmp_path / "e.md")
+    assert [b.text[:20] for s in doc.walk() for b in s.blocks][0] == "2026. According to o"  # nothing lost
+    assert_traceable(doc)
 
 
 def test_a_bold_titled_finding_beside_a_list_is_no_restatement(tmp_path):
@@ -543,7 +548,7 @@ def test_a_motivation_states_its_problems_as_drivers_and_goals_are_no_findings(t
         "1. move session identity into the runtime for every exec request;\n"
         "2. make audit records carry the identity by default for all users;\n"
         "3. continue to require opt-in for runtimes that cannot forward it.\n\n"
-        "## Motivation\n\nThe API server exposes hundreds of metrics across its components.\n"
+        "## Motivation\n\nThe API server publishes hundreds of metrics across its components.\n"
         "Today, there is no reliable mechanism to link audit events to runtime events. "
         "When sessions overlap on one pod, it becomes impossible to determine which user ran a command.\n",
     )
@@ -589,3 +594,40 @@ def test_why_now_and_current_problems_give_reasons_and_a_reassured_item_is_no_ri
     )
     assert [r.item.text[:25] for r in found["drivers"]] == ["Because the project takes", "These bounds can be overl"]
     assert [r.item.text[:25] for r in found["limitations"]] == ["Kubelet cannot write the "]
+
+
+def test_second_read_cases_denials_rebuttals_hearsay_and_named_titles(tmp_path):
+    found = _rows(
+        tmp_path,
+        "# Report\n\n## Background\n\n"
+        "These approaches do not have significant limitations. Proof of stake is hard to attack and cheaper to run. "
+        "No one has raised concerns about the rule in the public comment period. "
+        "Critics have raised concerns about privacy, but these concerns are unfounded according to the audit. "
+        "The design does not allow an attacker to forge tokens for another user. "
+        "Congress may consider the reauthorization bill as early as next month, according to press reports. "
+        "In addition to the reporting requirements, Congress may consider requiring agencies to publish the data.\n\n"
+        "**Other challenges to addressing repair needs.** Funding is scarce for small museums in rural areas.\n\n"
+        "## Risks\n\nThe old version has problems with large files that exceed the memory limit. "
+        "The new endpoint exposes credentials to any pod in the cluster.\n\n"
+        "## Findings\n\n**More options are needed for rural borrowers.** Lenders offered two products in 2024.\n\n"
+        '## "Why now?"\n\nA major concern is that the old edition will stop receiving fixes next year.\n\n'
+        "## How can a rollout or rollback fail?\n\n"
+        "- This feature will not impact rollouts or already-running workloads in any cluster.\n"
+        "- No impact on StatefulSets without the new strategy type set by their owners.\n"
+        "- Rollback should not be able to fail, since the field is ignored when the gate is off.\n"
+        "- A bug in the CPU manager can prevent new pods from starting after the upgrade.\n",
+    )
+    items = {k: [r.item.text[:25] for r in rows] for k, rows in found.items()}
+    assert items["limitations"] == ["The old version has probl", "The new endpoint exposes ", "A bug in the CPU manager "]
+    assert items["recommendations"] == ["In addition to the report"]
+    assert items["key_judgments"] == ["More options are needed f"]
+    assert items["drivers"] == ["A major concern is that t"]
+
+
+def test_a_goals_lead_in_that_names_challenges_or_misses_is_still_a_finding_list():
+    from policybrief.lang.roles import classify
+
+    items = ["Staffing shortages delayed the program by two years.", "Funding was cut in half during the period."]
+    assert classify("Challenges to achieving these goals include:", "Program", items) == "limitations"
+    assert classify("We recommend the following to meet program goals:", "Program", items) == "recommendations"
+    assert classify("The high-level idea is to achieve three goals:", "Summary", items) == "other"

@@ -33,14 +33,14 @@ KIND_WORDS: dict[TableKind, re.Pattern[str]] = {
         r"problems?|issues?|weakness(es)?|weak point|vulnerab\w*|threats?|attacks?|tensions?|frictions?|pitfalls?|"
         r"obstacles?|barriers?|caveats?|costs?|complex\w*|complicat\w*|burden\w*|break(s|ing)?|confus\w*|unclear|"
         r"difficult\w*|harder|unsustainable|cannot|can['’]t|unable|not (possible|clear|reliable|address|cover|allow|"
-        r"work)|does not|doesn['’]t|won['’]t|isn['’]t|lack\w*|misconfigur\w*|hang\w*|fail\w*|expos(e|ed|ure|ing)|malicious\w*|"
-        r"unreliable|redundant|verbose|disappoint\w*|lag\w*|suspicio\w*|competition|worr\w*|implications?|"
-        r"leaves? out|may change|might not|no longer|(also )?excluded|not be clear|additional thing|take care|could easily|tamper\w*|"
-        r"exposure|latency|slow\w*|overhead|expensive|burden|borne|drawback|unsustainable|anomal\w*|less (?!than\b)\w+|"
-        r"incorrect\w*|unfortunate\w*|overly \w+|redundan\w*|restrictive|limited to|impossible|insufficient|inadequate|no (reliable |good |easy |standard |clear |"
-        r"simple )?(way|mechanism|means|support|guarantee)s?|churn|degradation|racing|broken|breakage|fragmentation|bloat|hard|lose|loss|"
-        r"reduces? (the )?(predictab\w*|accuracy|performance)|(may|might|could|can|will) (cause|result in|become|lead to|"
-        r"induce|need to|not))\b",
+        r"work)|does not|doesn['’]t|won['’]t|isn['’]t|lack\w*|misconfigur\w*|hang\w*|fail\w*|expos\w*|malicious\w*|"
+        r"unreliable|redundan\w*|verbose|disappoint\w*|lag\w*|suspicio\w*|competition|worr\w*|implications?|"
+        r"leaves? out|may change|might not|no longer|(also )?excluded|not be clear|additional thing|take care|could easily|"
+        r"tamper\w*|latency|slow\w*|overhead|expensive|borne|anomal\w*|less (?!than\b)\w+|incorrect\w*|unfortunate\w*|"
+        r"overly \w+|restrictive|limited to|impossible|insufficient|inadequate|no (reliable |good |easy |standard |"
+        r"clear |simple )?(way|mechanism|means|support|guarantee)s?|churn|degradation|racing|broken|breakage|"
+        r"fragmentation|bloat|hard|lose|loss|reduces? (the )?(predictab\w*|accuracy|performance)|(may|might|could|can|"
+        r"will) (cause|result in|become|lead to|induce|need to|not))\b",
         re.I,
     ),
     "drivers": re.compile(r"\b(reasons?|motivat\w*|drivers?|incentives?|factors?|because|benefits? from|seeks?|desire)\b", re.I),
@@ -65,7 +65,7 @@ STATES: dict[TableKind, re.Pattern[str]] = {
         r"appetite|matri(x|ces)|models?|owners?)\b)"
         r"|^(there is|there are|there's) (a |some |also (a |some )?)?(risk|concern|drawback|downside|danger|"
         r"limitation|challenge)"
-        r"|\b(does|do|can|will) not (yet )?(support|cover|address|handle|allow)\b",
+        r"|\b(does|do|can|will) not (yet )?(support|cover|address|handle)\b",
         re.I,
     ),
     "drivers": re.compile(
@@ -95,7 +95,8 @@ NOT_A_FINDING = re.compile(
     r"it is (important|essential|recommended|advisable|necessary) to|in previous discussions|since .{0,80} out of scope)\b"
     r"|\b(mitigat\w*|is not a (concern|problem|risk)|not (a|an) (issue|problem|concern)|no (risk|concern|drawback)s?\b|"
     r"address(es|ed)? (both |these |this |the |those )?(concerns?|issues?|risks?|problems?|limitations?)|should (ensure|verify|check|use)|"
-    r"not (be )?affected|continues? to work|"
+    r"not (be )?affected|continues? to work|(will|does|do|did|would|should|can)\s*(not|n['’]t) (be able to )?(impact|affect|"
+    r"fail)\b|\bno (impact|effect)\b|has no effect|avert\w*|will ensure|"
     r"are essential to|low risk|reduc\w* (the |\w+ )?(risks?|instability|volatility|uncertainty|vulnerabilit\w*)|not concerned|"
     r"(has|have|had|did|does|do) not (yet |so far )?(imposed|caused|created|posed|led to|resulted in)|(don['’]t|does not|doesn['’]t|do not) seem|"
     r"is expected to be|(no|any) threat|not (be )?(relevant|significant)|out of scope|never an? (problem|concern|issue)|"
@@ -119,7 +120,7 @@ RESPONSE = re.compile(
 )
 """An agency's reply to the recommendations: what it says of them, not one of them."""
 NOT_FINDING_SECTIONS = re.compile(
-    r"\b(mitigat\w*|advantages?|benefits?|pros|examples?|alternatives?( considered)?)\b|^(\d+(\.\d+)*\.?\s+)?(non-?)?goals$", re.I
+    r"\b(mitigat\w*|advantages?|benefits?|pros|examples?|alternatives?( considered)?)\b|^(\d+(\.\d+)*\.?\s+)?(non-?)?goals( and non-?goals)?$", re.I
 )
 """Sections that hold no rows: mitigations, advantages, examples, rejected alternatives, a proposal's goals."""
 _MITIGATION = re.compile(r"\b(risks?|threats?)[- ](mitigation|reduction)\b", re.I)
@@ -147,7 +148,7 @@ _ALTERNATIVES = re.compile(
     re.I,
 )
 _MOTIVATION = re.compile(
-    r"^(\d+(\.\d+)*\.?\s+)?\W*(motivation\b|problem statement$|the problem\b|why now\b|"
+    r"^(\d+(\.\d+)*\.?\s+)?\W*(motivations?\b|problem statement$|the problem\b|why now\b|"
     r"current (behaviou?r|state|situation|approach) and (its )?problems?\b)",
     re.I,
 )
@@ -252,7 +253,7 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                         after = analysis.index.get(block.sentences[1].ref, -1)
                         yield Candidate(prose_kind, title, sec, context, "prose", after)
                     continue
-                umbrella = _umbrella(analysis, block, prose_kind)
+                umbrella = _umbrella(analysis, block)
                 for cand, by_role in rows:
                     if umbrella is not None and cand.item.ref == umbrella.ref:
                         continue
@@ -269,7 +270,7 @@ def _paragraph_rows(
     none: the sentences after the announcement are judged as a limitations section's are; one that opens "In
     conclusion, ..." is the essay's conclusion, its sentences judged as a conclusion's are."""
     sentences = block.sentences
-    if prose_kind is None and sentences and _ANNOUNCES.search(sentences[0].text):
+    if prose_kind is None and sentences and _announces(sentences[0].text):
         prose_kind, sentences = "limitations", sentences[1:]
     elif prose_kind is None and sentences and _CONCLUDES.match(sentences[0].text):
         prose_kind = "key_judgments"
@@ -278,14 +279,16 @@ def _paragraph_rows(
         if k is None or analysis.sentences[k].fragment or _points_elsewhere(s.text):
             continue
         stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
-        raised = stated is None and _RAISED.search(s.text) is not None
+        if stated is None and _option(s.text):
+            stated = "recommendations"  # "In addition to ..., Congress may consider requiring ...": wherever it stands
+        raised = stated is None and _raised(s.text)
         if raised:
             stated = "limitations"  # "Some Members of Congress have expressed concern about ...": wherever it stands
         if "recommendations" in (stated, prose_kind) and (
             RESPONSE.search(s.text) or _DETAIL.match(s.text) or _REPORTED.search(s.text)
         ):
             continue  # "DOE concurred with ...": the reply; "This should include ...": a detail of one
-        if stated == "limitations" and sec.role == "introduction" and not raised:
+        if stated == "limitations" and (sec.role == "introduction" or prose_kind == "drivers") and not raised:
             stated = "drivers"  # a Motivation's "another concern of mine": a reason for the change
         if stated == "limitations" and prose_kind == "recommendations" and not raised:
             stated = "recommendations"  # "Another issue for Congress is whether..."
@@ -294,7 +297,7 @@ def _paragraph_rows(
         if (
             stated in ("limitations", "drivers")
             or (stated and prose_kind == stated)
-            or (stated == "recommendations" and (prose_kind == "key_judgments" or _OPTION.match(s.text)))
+            or (stated == "recommendations" and (prose_kind == "key_judgments" or _option(s.text)))
         ):
             if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text):
                 yield Candidate(stated, s, sec, context, "prose"), False
@@ -304,28 +307,59 @@ def _paragraph_rows(
 
 
 _RAISED = re.compile(r"\b(have|has|had) (also )?(raised|expressed|voiced) (\w+ ){0,2}concerns?\b", re.I)
-"""Concerns others have raised ("Some stakeholders have raised concerns regarding ..."): a limitation of the
-subject as the essay reports it, in whatever section it stands."""
+_NEGATION = re.compile(r"\b(no|not|never|neither|nor|none|nobody|without)\b|n['’]t\b", re.I)
+_REBUTTED = re.compile(r"\b(but|however|yet|in fact|unfounded|misplaced|overstated|exaggerated)\b", re.I)
+
+
+def _raised(text: str) -> bool:
+    """Concerns others have raised ("Some stakeholders have raised concerns regarding ..."): a limitation of the
+    subject as the essay reports it, in whatever section it stands; not when no one raised them ("No one has raised
+    concerns", "have raised no concerns") or the sentence rebuts them ("..., but these concerns are unfounded")."""
+    m = _RAISED.search(text)
+    return m is not None and not _NEGATION.search(text[: m.end()]) and not _REBUTTED.search(text[m.end() :])
 _OPTION = re.compile(
     r"^([^,;.]{0,100},\s*)?(congress|policymakers|lawmakers|legislators|the legislature|parliament)( \w+){0,2} "
     r"(may|might|could) (also )?(consider|wish|choose|opt|want|examine|evaluate|weigh)\b|^(we|gao) recommends?\b",
     re.I,
 )
-"""An option put to the legislature, or the authors' recommendation, wherever it stands ("In addition to the
-reporting requirements, Congress may consider requiring ..."); a bare "should" is one only in a section of them."""
-_ANNOUNCES = re.compile(
+_HEARSAY = re.compile(
+    r"\b(according to|as early as|is (scheduled|expected) to|reportedly|(observers|analysts|experts|commentators|some) "
+    r"(say|said|note|noted|suggest|suggested))\b",
+    re.I,
+)
+
+
+def _option(text: str) -> bool:
+    """An option put to the legislature, or the authors' recommendation, wherever it stands ("In addition to the
+    reporting requirements, Congress may consider requiring ..."); not a schedule or what others say ("Congress may
+    consider the bill as early as next month, according to press reports"). A bare "should" is one only in a section
+    of them."""
+    return _OPTION.match(text) is not None and not _HEARSAY.search(text)
+_ANNOUNCE_VERB = (
     r"^[^.;:]{0,80}?\b(have|has|face|faces|pose|poses|present|presents|raise|raises|carry|carries|comes? with|cited|"
     r"identified|described|noted|mentioned|reported) "
-    r"((some|several|a number of|certain|its own|their own|important|significant|serious|a few|also|other|"
-    r"potential|notable|clear|additional)\s+)*(limitations|drawbacks|risks|challenges|concerns|disadvantages|weaknesses|"
-    r"downsides|shortcomings|problems)( (to|with|of|in|for) [^.;:]{0,60})?\s*[.:]$"
-    r"|^there (are|were) ((some|several|a number of|a few|also|other|important|significant|serious|potential|notable)\s+)+"
+)
+_ANNOUNCE_KINDS = r"(limitations|drawbacks|risks|challenges|concerns|disadvantages|weaknesses|downsides|shortcomings|problems)"
+_ANNOUNCES = re.compile(
+    _ANNOUNCE_VERB + r"((certain|its own|their own|important|significant|serious|also|potential|notable|clear)\s+)*"
+    + _ANNOUNCE_KINDS + r"\s*[.:]$|"
+    + _ANNOUNCE_VERB + r"(also\s+)?(some|several|a number of|a few|other|additional|various|many|multiple)\s+"
+    r"((other|additional|important|significant|serious|potential|key)\s+)*" + _ANNOUNCE_KINDS
+    + r"( (to|with|of|in|for) [^.;:]{0,60})?\s*[.:]$"
+    r"|^there (are|were) ((some|several|a number of|a few|also|other|important|significant|serious|potential|notable|"
+    r"additional|various|many|multiple)\s+)+"
     r"(limitations|drawbacks|risks|challenges|concerns|disadvantages|weaknesses|downsides|shortcomings|problems)"
     r"( (to|with|of|in) [^.;:]{0,60})?\s*[.:]$",
     re.I,
 )
 """A sentence that only announces limitations ("Consensus mechanisms can have limitations.", "Museums also cited
-several other challenges to addressing repair needs."): what follows it states them; it is no row itself."""
+several other challenges to addressing repair needs."): what follows it states them; it is no row itself. A named
+problem ("The old version has problems with large files.") is one."""
+
+
+def _announces(text: str) -> bool:
+    """See `_ANNOUNCES`; a denial ("These approaches do not have significant limitations.") announces nothing."""
+    return _ANNOUNCES.search(text) is not None and not _NEGATION.search(text)
 
 _CONCLUDES = re.compile(r"^(in conclusion|in sum|in summary|to conclude|to sum up|taken together),", re.I)
 
@@ -337,7 +371,13 @@ _UMBRELLA = re.compile(
     r"concerns|challenges|issues|problems|weaknesses|considerations|options|recommendations|findings|reasons|factors)\b",
     re.I,
 )
-"""A title over several findings ("Other challenges to addressing repair needs."), not the name of one."""
+_FINITE = re.compile(
+    r"\b(is|are|was|were|remains?|remained|has|have|had|needed|lacks?|lacked|exists?|existed|persists?|persisted|"
+    r"grew|grows|increased|decreased)\b",
+    re.I,
+)
+"""A title over several findings ("Other challenges to addressing repair needs."), not the name of one; a title
+that states something ("More options are needed for rural borrowers.") names one (see `_FINITE`)."""
 
 
 def _bold_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
@@ -359,14 +399,18 @@ def _run_in_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
     findings in general ("**Other challenges to addressing repair needs.**") heads several: the paragraph has no
     title row (see `_umbrella`)."""
     title = _bold_title(analysis, block)
-    return None if title is None or _UMBRELLA.match(title.text) else title
+    return None if title is None or _is_umbrella(title.text) else title
 
 
-def _umbrella(analysis: Analysis, block: Paragraph, kind: TableKind | None) -> Sentence | None:
+def _is_umbrella(text: str) -> bool:
+    return _UMBRELLA.match(text) is not None and not _FINITE.search(text)
+
+
+def _umbrella(analysis: Analysis, block: Paragraph) -> Sentence | None:
     """A bold title that names findings in general ("**Other challenges to addressing repair needs.**"):
     the sentences under it are the rows, the title none."""
-    title = _bold_title(analysis, block) if kind else None
-    return title if title is not None and _UMBRELLA.match(title.text) else None
+    title = _bold_title(analysis, block)
+    return title if title is not None and _is_umbrella(title.text) else None
 
 
 def _under_title_is_finding(analysis: Analysis, block: Paragraph, sec: Section, kind: TableKind, context: str) -> bool:
@@ -382,7 +426,7 @@ def prose_pool(analysis: Analysis) -> Iterator[tuple[Candidate, int]]:
     for sec, prose_kind, listed, context in _prose_sections(analysis, *_outline(analysis)):
         for block in sec.blocks:
             if isinstance(block, Paragraph) and (prose_kind is None or _run_in_title(analysis, block) is None):
-                umbrella = _umbrella(analysis, block, prose_kind)
+                umbrella = _umbrella(analysis, block)
                 for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):
                     if by_role and (umbrella is None or cand.item.ref != umbrella.ref):
                         yield cand, analysis.index[cand.item.ref]
@@ -419,7 +463,7 @@ def _states(text: str, kind: TableKind, k: int, analysis: Analysis) -> bool:
     if kind in ("limitations", "drivers"):
         if NOT_A_FINDING.search(text[:80]) or analysis.sentences[k].lean.kind == "connective" or _ANECDOTE.match(text):
             return False
-        if _ANNOUNCES.search(text):
+        if _announces(text):
             return False  # "Museums also cited several other challenges to ...": what follows names them
     elif kind == "key_judgments" and (
         analysis.sentences[k].lean.kind == "referential"

@@ -187,7 +187,11 @@ def classify(
             scores["key_judgments"] += 2.5
     spans = split_spans(lead_in)
     last = lead_in[spans[-1][0] : spans[-1][1]] if spans else lead_in  # the lead-in proper, after the sentence before
-    if re.search(r"\bgoals?\b", last, re.I) and not ROLE_PATTERNS["drivers"].search(last):
+    if (
+        re.search(r"\bgoals?\b", last, re.I)
+        and not any(ROLE_PATTERNS[r].search(last) for r in ROLES)
+        and not re.search(r"\b(not|never|fail\w*|miss\w*)\b|n['’]t\b", last, re.I)
+    ):
         return "other"  # "... achieve three goals:": what the proposal aims at, not a finding
     if _LACKS.search(last) and last.rstrip().endswith(":"):
         scores["limitations"] += 3.0

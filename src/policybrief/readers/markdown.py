@@ -79,6 +79,7 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
     i = 0
     list_depth = 0
     current_list: RawList | None = None
+    list_lines: tuple[int, int] | None = None
     item_parts: list[Piece] = []
     table: list[list[Piece]] | None = None
     table_start = table_end = 0
@@ -105,11 +106,15 @@ def parse_markdown(text: str, body_start: int) -> tuple[list[RawElement], list[P
             list_depth += 1
             if list_depth == 1:
                 current_list = RawList([], ordered=t == "ordered_list_open")
+                list_lines = (tok.map[0], tok.map[1]) if tok.map else None
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             if list_depth == 0 and current_list is not None:
-                if _year_line(current_list):
-                    out.append(RawPara(current_list.items[0]))
+                if _year_line(current_list) and list_lines is not None:
+                    # the whole of it, number included: "2026." ends the sentence before
+                    raw = "\n".join(lines.source[slice(*lines.span(n))] for n in range(*list_lines)).rstrip()
+                    if (p := bld.para(bld.strip(content_piece(raw, list_lines[0], lines)))) is not None:
+                        out.append(p)
                 elif current_list.items:
                     out.append(current_list)
                 current_list = None
