@@ -317,6 +317,8 @@ def _raised(text: str) -> bool:
     concerns", "have raised no concerns") or the sentence rebuts them ("..., but these concerns are unfounded")."""
     m = _RAISED.search(text)
     return m is not None and not _NEGATION.search(text[: m.end()]) and not _REBUTTED.search(text[m.end() :])
+
+
 _OPTION = re.compile(
     r"^([^,;.]{0,100},\s*)?(congress|policymakers|lawmakers|legislators|the legislature|parliament)( \w+){0,2} "
     r"(may|might|could) (also )?(consider|wish|choose|opt|want|examine|evaluate|weigh)\b|^(we|gao) recommends?\b",
@@ -335,6 +337,8 @@ def _option(text: str) -> bool:
     consider the bill as early as next month, according to press reports"). A bare "should" is one only in a section
     of them."""
     return _OPTION.match(text) is not None and not _HEARSAY.search(text)
+
+
 _ANNOUNCE_VERB = (
     r"^[^.;:]{0,80}?\b(have|has|face|faces|pose|poses|present|presents|raise|raises|carry|carries|comes? with|cited|"
     r"identified|described|noted|mentioned|reported) "
@@ -360,6 +364,7 @@ problem ("The old version has problems with large files.") is one."""
 def _announces(text: str) -> bool:
     """See `_ANNOUNCES`; a denial ("These approaches do not have significant limitations.") announces nothing."""
     return _ANNOUNCES.search(text) is not None and not _NEGATION.search(text)
+
 
 _CONCLUDES = re.compile(r"^(in conclusion|in sum|in summary|to conclude|to sum up|taken together),", re.I)
 
@@ -403,6 +408,7 @@ def _run_in_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
 
 
 def _is_umbrella(text: str) -> bool:
+    """See `_UMBRELLA`."""
     return _UMBRELLA.match(text) is not None and not _FINITE.search(text)
 
 
