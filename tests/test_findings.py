@@ -3,8 +3,6 @@ and evidence that supports it, never shared."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conftest import SHARED
@@ -80,15 +78,22 @@ def test_half_empty_tables_are_left_out(doc, analysis, profiles):
     assert "key_judgments" not in {t.kind for t in brief.tables}  # its rows have no evidence in the essay
 
 
-@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
-def test_labelled_set_does_not_regress():
-    """bench/findings_eval.py on the labelled set: a floor under today's figures (both folds P 0.88, R 0.88)."""
+def _scored(names: list[str] | None = None):
+    """A labelled set of bench/ (the development set when no file is named), checked well-formed, with the
+    extractor's judged rows and score."""
     import findings_eval as fe
     import findings_set as fs
 
-    regions = fs.load()
+    regions = fs.load_all([fs.LABELS.parent / n for n in names]) if names else fs.load()
+    assert fs.check(regions) == []
     result = fe.run(fe.baseline, regions)
-    score = fe.score(result, regions, result.judged)
+    return regions, result, fe.score(result, regions, result.judged)
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
+def test_labelled_set_does_not_regress():
+    """bench/findings_eval.py on the labelled set: a floor under today's figures (both folds P 0.88, R 0.88)."""
+    _, _, score = _scored()
     assert score.precision >= 0.86 and score.recall >= 0.86, (score.precision, score.recall)
 
 
@@ -97,13 +102,7 @@ def test_blind_set_does_not_regress():
     """bench/findings_eval.py --blind: the test set labelled without the extractor, on documents the development set
     does not touch. A floor under today's figures (both folds P 0.82, R 0.50), far below the development set's:
     that gap is what the blind set measures."""
-    import findings_eval as fe
-    import findings_set as fs
-
-    regions = fs.load_all(fs.BLIND)
-    assert fs.check(regions) == []
-    result = fe.run(fe.baseline, regions)
-    score = fe.score(result, regions, result.judged)
+    _, _, score = _scored(["findings_blind0.yaml", "findings_blind1.yaml"])
     assert score.precision >= 0.79 and score.recall >= 0.47, (score.precision, score.recall)
 
 
@@ -111,15 +110,8 @@ def test_blind_set_does_not_regress():
 def test_fresh_set_is_well_formed_and_does_not_regress():
     """bench/findings_fresh0/1.yaml: sections drawn at random (bench/findings_sample.py), each labelled whole without
     the extractor. A floor under today's figures (both folds P 0.66, R 0.49)."""
-    import findings_eval as fe
-    import findings_set as fs
-
-    bench = Path(__file__).resolve().parents[1] / "bench"
-    regions = fs.load_all([bench / "findings_fresh0.yaml", bench / "findings_fresh1.yaml"])
-    assert fs.check(regions) == []
+    regions, _, score = _scored(["findings_fresh0.yaml", "findings_fresh1.yaml"])
     assert sum(r.positive for r in regions) >= 20 and sum(not r.positive for r in regions) >= 40
-    result = fe.run(fe.baseline, regions)
-    score = fe.score(result, regions, result.judged)
     assert score.precision >= 0.61 and score.recall >= 0.45, (score.precision, score.recall)
 
 
@@ -127,14 +119,7 @@ def test_fresh_set_is_well_formed_and_does_not_regress():
 def test_second_fresh_set_is_well_formed_and_its_negatives_stay_empty():
     """bench/findings_fresh2_0/1.yaml: the set no rule was designed on. A floor under today's figures (P 0.25,
     R 0.25), and no row in a section that holds none."""
-    import findings_eval as fe
-    import findings_set as fs
-
-    bench = Path(__file__).resolve().parents[1] / "bench"
-    regions = fs.load_all([bench / "findings_fresh2_0.yaml", bench / "findings_fresh2_1.yaml"])
-    assert fs.check(regions) == []
-    result = fe.run(fe.baseline, regions)
-    score = fe.score(result, regions, result.judged)
+    _, result, score = _scored(["findings_fresh2_0.yaml", "findings_fresh2_1.yaml"])
     assert score.precision >= 0.21 and score.recall >= 0.21, (score.precision, score.recall)
     assert not [j for j in result.judged if j.status == "negative"]
 

@@ -240,7 +240,8 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                 yield from _table_rows(block, sec, context)
             elif isinstance(block, Paragraph):
                 rows = list(_paragraph_rows(analysis, block, sec, prose_kind, listed, context))
-                title = _run_in_title(analysis, block) if prose_kind else None
+                named, umbrella = _titles(analysis, block)
+                title = named if prose_kind else None
                 if (
                     title is not None
                     and prose_kind
@@ -253,7 +254,6 @@ def candidates(analysis: Analysis) -> Iterator[Candidate]:
                         after = analysis.index.get(block.sentences[1].ref, -1)
                         yield Candidate(prose_kind, title, sec, context, "prose", after)
                     continue
-                umbrella = _umbrella(analysis, block)
                 for cand, by_role in rows:
                     if umbrella is not None and cand.item.ref == umbrella.ref:
                         continue
@@ -279,7 +279,8 @@ def _paragraph_rows(
         if k is None or analysis.sentences[k].fragment or _points_elsewhere(s.text):
             continue
         stated = next((kd for kd, pattern in STATES.items() if pattern.search(s.text)), None)
-        if stated is None and _option(s.text):
+        option = _option(s.text)
+        if stated is None and option:
             stated = "recommendations"  # "In addition to ..., Congress may consider requiring ...": wherever it stands
         raised = stated is None and _raised(s.text)
         if raised:
@@ -297,7 +298,7 @@ def _paragraph_rows(
         if (
             stated in ("limitations", "drivers")
             or (stated and prose_kind == stated)
-            or (stated == "recommendations" and (prose_kind == "key_judgments" or _option(s.text)))
+            or (stated == "recommendations" and (prose_kind == "key_judgments" or option))
         ):
             if stated not in ("limitations", "drivers") or not NOT_A_FINDING.search(s.text):
                 yield Candidate(stated, s, sec, context, "prose"), False
@@ -398,25 +399,16 @@ def _bold_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
     return first if first.text.rstrip().endswith((".", ":")) else None
 
 
-def _run_in_title(analysis: Analysis, block: Paragraph) -> Sentence | None:
-    """The bold title that names the paragraph's one finding: in a section of findings, each such paragraph is one
-    finding, named by its title; the sentences under it are its evidence, not rows of their own. A title that names
-    findings in general ("**Other challenges to addressing repair needs.**") heads several: the paragraph has no
-    title row (see `_umbrella`)."""
+def _titles(analysis: Analysis, block: Paragraph) -> tuple[Sentence | None, Sentence | None]:
+    """The paragraph's bold title as (the title naming its one finding, the title heading several), one of them
+    None or both. In a section of findings, a paragraph with a named title is one finding, named by its title; the
+    sentences under it are its evidence, not rows of their own. A title that names findings in general ("**Other
+    challenges to addressing repair needs.**", see `_UMBRELLA`) heads several: the sentences under it are the rows,
+    the title none."""
     title = _bold_title(analysis, block)
-    return None if title is None or _is_umbrella(title.text) else title
-
-
-def _is_umbrella(text: str) -> bool:
-    """See `_UMBRELLA`."""
-    return _UMBRELLA.match(text) is not None and not _FINITE.search(text)
-
-
-def _umbrella(analysis: Analysis, block: Paragraph) -> Sentence | None:
-    """A bold title that names findings in general ("**Other challenges to addressing repair needs.**"):
-    the sentences under it are the rows, the title none."""
-    title = _bold_title(analysis, block)
-    return title if title is not None and _is_umbrella(title.text) else None
+    if title is None:
+        return None, None
+    return (None, title) if _UMBRELLA.match(title.text) and not _FINITE.search(title.text) else (title, None)
 
 
 def _under_title_is_finding(analysis: Analysis, block: Paragraph, sec: Section, kind: TableKind, context: str) -> bool:
@@ -431,8 +423,10 @@ def prose_pool(analysis: Analysis) -> Iterator[tuple[Candidate, int]]:
     (bench/findings_learn.py fits and scores that decision)."""
     for sec, prose_kind, listed, context in _prose_sections(analysis, *_outline(analysis)):
         for block in sec.blocks:
-            if isinstance(block, Paragraph) and (prose_kind is None or _run_in_title(analysis, block) is None):
-                umbrella = _umbrella(analysis, block)
+            if not isinstance(block, Paragraph):
+                continue
+            named, umbrella = _titles(analysis, block)
+            if prose_kind is None or named is None:
                 for cand, by_role in _paragraph_rows(analysis, block, sec, prose_kind, listed, context):
                     if by_role and (umbrella is None or cand.item.ref != umbrella.ref):
                         yield cand, analysis.index[cand.item.ref]
